@@ -1,0 +1,1 @@
+"""The functional core: pure rules over plain data. Standard library only; no I/O, clock or settings."""

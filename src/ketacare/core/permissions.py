@@ -1,0 +1,88 @@
+"""Who may do what: one map from role to actions, deny by default.
+
+Every route declares one ``Action`` (or that it is public); ``web/deps.py`` enforces it through
+``allowed``. Staff act only at sites where they hold a grant, and for a patient only with a role at
+the patient's site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ketacare.core.enums import Role
+
+
+class Action(StrEnum):
+    """Something a signed-in staff user asks to do."""
+
+    VIEW_TODAY = "today.view"
+    SEARCH_PATIENTS = "patient.search"
+    READ_PATIENT = "patient.read"
+    WRITE_PATIENT = "patient.write"
+    READ_APPOINTMENTS = "appointment.read"
+    WRITE_APPOINTMENTS = "appointment.write"
+    MANAGE_STAFF = "staff.manage"
+    READ_STAFF = "staff.read"
+    READ_AUDIT = "audit.read"
+    MANAGE_OWN_ACCOUNT = "account.manage"
+
+
+_CLINICAL = frozenset(
+    {
+        Action.VIEW_TODAY,
+        Action.SEARCH_PATIENTS,
+        Action.READ_PATIENT,
+        Action.WRITE_PATIENT,
+        Action.READ_APPOINTMENTS,
+        Action.WRITE_APPOINTMENTS,
+        Action.READ_STAFF,
+        Action.MANAGE_OWN_ACCOUNT,
+    }
+)
+
+# Researchers work on de-identified reports only (later issues); they never open a chart.
+ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
+    Role.ADMIN: frozenset(Action),
+    Role.PRESCRIBER: _CLINICAL,
+    Role.NURSE: _CLINICAL,
+    Role.THERAPIST: _CLINICAL - {Action.WRITE_PATIENT, Action.WRITE_APPOINTMENTS},
+    Role.FRONT_DESK: _CLINICAL,
+    Role.RESEARCHER: frozenset({Action.MANAGE_OWN_ACCOUNT}),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in staff user and their roles, site by site."""
+
+    staff_user_id: int
+    organization_id: int
+    email: str
+    full_name: str
+    grants: Mapping[int, frozenset[Role]] = field(default_factory=dict)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Every role held at any site."""
+        return frozenset(r for roles in self.grants.values() for r in roles)
+
+    @property
+    def site_ids(self) -> frozenset[int]:
+        return frozenset(self.grants)
+
+    def sites_allowing(self, action: Action) -> frozenset[int]:
+        """The sites where some role of this user grants ``action``."""
+        return frozenset(s for s, roles in self.grants.items() if _any_allows(roles, action))
+
+
+def _any_allows(roles: frozenset[Role], action: Action) -> bool:
+    return any(action in ROLE_ACTIONS[r] for r in roles)
+
+
+def allowed(principal: Principal, action: Action, site_id: int | None = None) -> bool:
+    """True when ``principal`` may do ``action``: at ``site_id`` when given, else at any site."""
+    if site_id is None:
+        return bool(principal.sites_allowing(action))
+    return _any_allows(principal.grants.get(site_id, frozenset()), action)

@@ -1,0 +1,1 @@
+"""Persistence adapters: engine, tables, queries and migrations."""

@@ -1,0 +1,31 @@
+"""Jinja2 set-up shared by every page: templates, static URLs and common context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from ketacare import __version__
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals["version"] = __version__
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page with the viewer and CSRF token available to every template."""
+    viewer = getattr(request.state, "viewer", None)
+    full: dict[str, Any] = {
+        "viewer": viewer,
+        "csrf_token": viewer.csrf_token if viewer else getattr(request.state, "pre_csrf", ""),
+        **(context or {}),
+    }
+    return templates.TemplateResponse(request, template, full, status_code=status_code)

@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ketacare.core.errors import ConfigurationError
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "demo-secret-key"})
-DEMO_SECRET_KEY = "demo-secret-key"  # only accepted when mode is demo or test
+DEMO_SECRET_KEY = "demo-secret-key"  # noqa: S105  (accepted only in demo and test modes)
 
 
 def default_data_dir() -> Path:
@@ -62,15 +62,14 @@ class Settings(BaseSettings):
             try:
                 key = self.secret_key_file.read_text().strip()
             except OSError as err:
-                raise ConfigurationError(
-                    f"KETACARE_SECRET_KEY_FILE={self.secret_key_file} cannot be read: {err.strerror}"
-                ) from err
+                where = f"KETACARE_SECRET_KEY_FILE={self.secret_key_file}"
+                raise ConfigurationError(f"{where} cannot be read: {err.strerror}") from err
         if self.mode in ("demo", "test"):
             return key or DEMO_SECRET_KEY
         if key in PLACEHOLDER_SECRETS or len(key) < 32:
             raise ConfigurationError(
-                "KETACARE_SECRET_KEY (or KETACARE_SECRET_KEY_FILE) must be set to a random value of "
-                "at least 32 characters, e.g. from: python3 -c 'import secrets; "
+                "KETACARE_SECRET_KEY (or KETACARE_SECRET_KEY_FILE) must be set to a random value "
+                "of at least 32 characters, e.g. from: python3 -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))'"
             )
         return key

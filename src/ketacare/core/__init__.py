@@ -1,1 +1,4 @@
-"""The functional core: pure rules over plain data. Standard library only; no I/O, clock or settings."""
+"""The functional core: pure rules over plain data.
+
+Standard library only; no I/O, no clock, no randomness, no settings.
+"""

@@ -1,7 +1,7 @@
 """The one tree of domain errors.
 
-Every error ketacare raises on purpose is a ``KetacareError``. Edges translate them in one place each:
-``web/errors.py`` (HTML page or RFC 9457 problem document) and ``cli/main.py`` (one line, exit code).
+Every error ketacare raises on purpose is a ``KetacareError``. Edges translate them in one place
+each: ``web/errors.py`` (HTML page or RFC 9457 problem document) and the CLI (one line, exit code).
 
     KetacareError
     ├── ValidationFailed        bad input; carries field-level messages

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ketacare.core.enums import SexAtBirth
 from ketacare.core.errors import FieldError, ValidationFailed
 
-WEIGHT_KG_RANGE = (Decimal("1"), Decimal("400"))  # issue 2: "weight outside 1–400 kg" is refused
+WEIGHT_KG_RANGE = (Decimal("1"), Decimal("400"))  # plausibility: 1 to 400 kg
 HEIGHT_CM_RANGE = (Decimal("30"), Decimal("260"))  # plausibility only; no clinical source needed
 OLDEST_AGE_YEARS = 130
 MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.]{0,31}$")
@@ -105,9 +105,12 @@ def parse_decimal(raw: str | Decimal | float | int | None, field: str) -> Decima
 
 
 def validate_measurement(
-    weight_kg: Decimal | None, height_cm: Decimal | None, measured_on: date | None, today: date
+    weight_kg: Decimal | None,
+    height_cm: Decimal | None,
+    measured_on: date | None,
+    today: date,
 ) -> None:
-    """A weight/height entry needs a date, at least one value, and values within plausible ranges."""
+    """A weight/height entry needs a date, at least one value, and plausible values."""
     errors: list[FieldError] = []
     if weight_kg is None and height_cm is None:
         errors.append(FieldError("weight_kg", "Enter a weight, a height or both."))
@@ -126,4 +129,4 @@ def validate_measurement(
 def bmi(weight_kg: Decimal, height_cm: Decimal) -> Decimal:
     """Body-mass index, kg/m², rounded half-up to one decimal."""
     metres = height_cm / Decimal(100)
-    return (weight_kg / (metres * metres)).quantize(Decimal("0.1"))
+    return (weight_kg / (metres * metres)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -2,10 +2,13 @@
 
 SQLite runs in WAL mode with foreign keys on and a busy timeout; write transactions begin
 IMMEDIATE so two writers never both read a stale audit-chain head and one then fails late.
+Statement logging never carries values: bound parameters are hidden (also in error messages)
+and result rows are dropped, because both hold patient data.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,14 +19,27 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
+class _DropResultRows(logging.Filter):
+    """SQLAlchemy logs every fetched row at DEBUG; rows are patient records, so never log them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != "Row %r"
+
+
+_DROP_RESULT_ROWS = _DropResultRows()
+
+
 def make_engine(url: str, *, sqlite_synchronous: str = "NORMAL", echo: bool = False) -> Engine:
     """An engine for ``url``; creates the SQLite file's directory when needed."""
+    logging.getLogger("sqlalchemy.engine.Engine").addFilter(_DROP_RESULT_ROWS)  # idempotent
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+    engine = create_engine(
+        url, echo=echo, hide_parameters=True, connect_args={"check_same_thread": False}
+    )
     _configure_sqlite(engine, sqlite_synchronous)
     return engine
 

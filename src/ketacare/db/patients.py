@@ -41,7 +41,7 @@ def search(
     limit: int = 50,
 ) -> Sequence[Patient]:
     """Patients matching ``query`` at ``site_ids`` (None: every site), by family then given name."""
-    stmt: Select[tuple[Patient]] = select(Patient).where(Patient.organization_id == organization_id)
+    stmt: Select[Patient] = select(Patient).where(Patient.organization_id == organization_id)
     if query.date_of_birth is not None:
         stmt = stmt.where(Patient.date_of_birth == query.date_of_birth)
     elif query.mrn is not None:

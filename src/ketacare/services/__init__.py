@@ -1,1 +1,4 @@
-"""The imperative shell: one module per workflow (load, apply core rules, save, audit) in one transaction."""
+"""The imperative shell: one module per workflow.
+
+Each workflow loads, applies core rules, saves and audits, all in the caller's one transaction.
+"""

@@ -42,7 +42,8 @@ class DayRow:
 def book(db: Session, actor: Actor, booking: Booking) -> Appointment:
     """Book an appointment at the patient's home site, in a chair or room of that site."""
     validate_booking(booking.starts_at, booking.ends_at, booking.kind, booking.status)
-    assert booking.starts_at is not None and booking.ends_at is not None
+    assert booking.starts_at is not None
+    assert booking.ends_at is not None
     patient = db.get(Patient, booking.patient_id)
     sites = actor.visible_sites(Action.WRITE_APPOINTMENTS)
     if patient is None or (sites is not None and patient.site_id not in sites):
@@ -102,6 +103,11 @@ def set_status(db: Session, actor: Actor, appointment_id: int, status: str) -> A
     return row
 
 
+def site_today(site: Site, at: datetime) -> date:
+    """The calendar day at the site at instant ``at`` (a clinic's "today" is its own)."""
+    return at.astimezone(ZoneInfo(site.timezone)).date()
+
+
 def day_bounds(site: Site, day: date) -> tuple[datetime, datetime]:
     """The UTC instants where ``day`` starts and ends in the site's own time zone."""
     zone = ZoneInfo(site.timezone)
@@ -110,7 +116,7 @@ def day_bounds(site: Site, day: date) -> tuple[datetime, datetime]:
 
 
 def day_at_site(db: Session, actor: Actor, site_id: int, day: date) -> Sequence[DayRow]:
-    """A site's appointments on ``day`` (site-local), by start time; the patient reads are audited."""
+    """A site's appointments on ``day`` (site-local) by start time; patient reads are audited."""
     actor.require(Action.READ_APPOINTMENTS, site_id)
     site = db.get(Site, site_id)
     if site is None:

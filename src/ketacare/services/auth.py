@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ketacare.core.enums import AuditAction
 from ketacare.core.errors import AccountLocked, AuthenticationFailed, NotFound, ValidationFailed
 from ketacare.core.lockout import LockoutPolicy, after_failure, is_locked
+from ketacare.core.passwords import check_new_password
 from ketacare.core.permissions import Principal
 from ketacare.db.models import AccessToken, LoginSession, StaffUser
 from ketacare.services import audit, staff
@@ -119,13 +120,68 @@ def resume_session(
     return row, user
 
 
+def pending_session(
+    db: Session, token: str, at: datetime, timeouts: SessionTimeouts
+) -> tuple[LoginSession, StaffUser] | None:
+    """A live session still waiting for its one-time code; None for any other cookie."""
+    live = resume_session(db, token, at, timeouts)
+    if live is None or live[0].mfa_passed:
+        return None
+    return live
+
+
+def complete_mfa(db: Session, actor: Actor, row: LoginSession) -> str:
+    """Mark the session as past its one-time code, under a new cookie token; audits the sign-in.
+
+    The token changes because the session gains rights: a token seen before the code was given
+    must not become a full login session.
+    """
+    token = secrets.token_urlsafe(32)
+    row.token_hash = token_digest(token)
+    row.mfa_passed = True
+    audit.record(db, actor, AuditAction.SIGN_IN, "login_session", row.id)
+    return token
+
+
 def end_session(db: Session, actor: Actor, row: LoginSession) -> None:
     """Sign out: the session is ended at once, server-side."""
     row.ended_at = actor.at
     audit.record(db, actor, AuditAction.SIGN_OUT, "login_session", row.id)
 
 
-ACCESS_TOKEN_PREFIX = "kc_"
+@dataclass(frozen=True)
+class PasswordChange:
+    """What the change-password form sends."""
+
+    current: str
+    new: str
+    confirm: str
+
+
+def change_password(
+    db: Session, actor: Actor, user: StaffUser, change: PasswordChange, keep: LoginSession | None
+) -> None:
+    """Replace the user's password after re-checking the current one.
+
+    Every other login session of the user ends, so a session opened with the old password (perhaps
+    by someone else) does not outlive the change; ``keep`` is the session making the change.
+    """
+    if not staff.PASSWORDS.verify(change.current, user.password_hash):
+        raise ValidationFailed({"current_password": "The current password is not right."})
+    check_new_password(change.new, user.email, field="new_password")
+    if change.new != change.confirm:
+        raise ValidationFailed({"confirm_password": "The two new passwords do not match."})
+    user.password_hash = staff.PASSWORDS.hash(change.new)
+    others = select(LoginSession).where(
+        LoginSession.staff_user_id == user.id, LoginSession.ended_at.is_(None)
+    )
+    for row in db.scalars(others):
+        if keep is None or row.id != keep.id:
+            row.ended_at = actor.at
+    audit.record(db, actor, AuditAction.UPDATE, "staff_user", user.id, detail={"password": True})
+
+
+ACCESS_TOKEN_PREFIX = "kc_"  # noqa: S105  (a label, not a secret)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ketacare.core.enums import AuditAction
-from ketacare.core.errors import Conflict, NotFound
+from ketacare.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from ketacare.core.patients import PatientDetails, validate_measurement, validate_patient
 from ketacare.core.permissions import Action
 from ketacare.core.search import parse_query, search_key
 from ketacare.db import patients as patient_queries
-from ketacare.db.models import Appointment, BodyMeasurement, Patient, Site
+from ketacare.db.models import Appointment, BodyMeasurement, Location, Patient, Site
 from ketacare.services import audit
 from ketacare.services.context import Actor
 
@@ -31,6 +31,20 @@ class Chart:
     site: Site
     measurements: Sequence[BodyMeasurement]
     appointments: Sequence[Appointment]
+    location_names: Mapping[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A weight and/or height as typed, and the day it was measured."""
+
+    measured_on: date | None
+    weight_kg: Decimal | None = None
+    height_cm: Decimal | None = None
+
+    @property
+    def is_blank(self) -> bool:
+        return self.weight_kg is None and self.height_cm is None
 
 
 def _today(actor: Actor) -> date:
@@ -61,9 +75,34 @@ def _apply(patient: Patient, details: PatientDetails) -> None:
     patient.search_family_name = search_key(details.family_name)
 
 
-def register(db: Session, actor: Actor, organization_id: int, details: PatientDetails) -> Patient:
-    """Validate and store a new patient; raises ``ValidationFailed`` or ``Conflict`` storing nothing."""
-    validate_patient(details, _today(actor))
+def _validate_new(details: PatientDetails, first: Measurement | None, today: date) -> None:
+    """Every field message at once, demographics and first measurement together."""
+    errors: list[FieldError] = []
+    try:
+        validate_patient(details, today)
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
+    if first is not None and not first.is_blank:
+        try:
+            validate_measurement(first.weight_kg, first.height_cm, first.measured_on, today)
+        except ValidationFailed as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def register(
+    db: Session,
+    actor: Actor,
+    organization_id: int,
+    details: PatientDetails,
+    first_measurement: Measurement | None = None,
+) -> Patient:
+    """Validate and store a new patient, with the weight/height taken at registration if given.
+
+    Raises ``ValidationFailed`` or ``Conflict`` before storing anything.
+    """
+    _validate_new(details, first_measurement, _today(actor))
     assert details.site_id is not None
     _check_site(db, actor, details.site_id, organization_id)
     _ensure_unique_mrn(db, organization_id, details.mrn, None)
@@ -80,6 +119,8 @@ def register(db: Session, actor: Actor, organization_id: int, details: PatientDe
         patient_id=patient.id,
         site_id=patient.site_id,
     )
+    if first_measurement is not None and not first_measurement.is_blank:
+        _store_measurement(db, actor, patient, first_measurement)
     return patient
 
 
@@ -113,6 +154,30 @@ def details_of(patient: Patient) -> PatientDetails:
     return PatientDetails(site_id=patient.site_id, **values)
 
 
+def open_for_edit(db: Session, actor: Actor, patient_id: int) -> tuple[Patient, PatientDetails]:
+    """The patient and their demographics to pre-fill an edit form; the read is audited."""
+    patient = _visible(db, actor, patient_id, Action.WRITE_PATIENT)
+    audit.record(
+        db,
+        actor,
+        AuditAction.VIEW,
+        "patient",
+        patient.id,
+        patient_id=patient.id,
+        site_id=patient.site_id,
+        detail={"purpose": "edit"},
+    )
+    return patient, details_of(patient)
+
+
+def site_of(db: Session, actor: Actor, patient_id: int) -> Site:
+    """The patient's home site (whose clock a booking form is read in); no patient data is read."""
+    patient = _visible(db, actor, patient_id, Action.READ_PATIENT)
+    site = db.get(Site, patient.site_id)
+    assert site is not None
+    return site
+
+
 def _visible(db: Session, actor: Actor, patient_id: int, action: Action) -> Patient:
     patient = db.get(Patient, patient_id)
     sites = actor.visible_sites(action)
@@ -136,6 +201,7 @@ def view(db: Session, actor: Actor, patient_id: int) -> Chart:
         .where(Appointment.patient_id == patient.id)
         .order_by(Appointment.starts_at.desc())
     ).all()
+    locations = db.scalars(select(Location).where(Location.site_id == site.id)).all()
     audit.record(
         db,
         actor,
@@ -145,7 +211,8 @@ def view(db: Session, actor: Actor, patient_id: int) -> Chart:
         patient_id=patient.id,
         site_id=patient.site_id,
     )
-    return Chart(patient, site, measurements, appointments)
+    names = {loc.id: loc.name for loc in locations}
+    return Chart(patient, site, measurements, appointments, names)
 
 
 def search(db: Session, actor: Actor, organization_id: int, text: str) -> Sequence[Patient]:
@@ -173,13 +240,19 @@ def record_measurement(
     """Add a dated weight and/or height to the patient's history."""
     patient = _visible(db, actor, patient_id, Action.WRITE_PATIENT)
     validate_measurement(weight_kg, height_cm, measured_on, _today(actor))
-    assert measured_on is not None
+    return _store_measurement(db, actor, patient, Measurement(measured_on, weight_kg, height_cm))
+
+
+def _store_measurement(
+    db: Session, actor: Actor, patient: Patient, measurement: Measurement
+) -> BodyMeasurement:
+    assert measurement.measured_on is not None
     row = BodyMeasurement(
         patient_id=patient.id,
         site_id=patient.site_id,
-        measured_on=measured_on,
-        weight_kg=weight_kg,
-        height_cm=height_cm,
+        measured_on=measurement.measured_on,
+        weight_kg=measurement.weight_kg,
+        height_cm=measurement.height_cm,
         recorded_by_id=actor.staff_user_id,
         recorded_at=actor.at,
     )

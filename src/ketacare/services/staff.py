@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from pwdlib import PasswordHash
 from sqlalchemy import func, select
@@ -112,6 +113,39 @@ def by_email(db: Session, email: str) -> StaffUser:
     return user
 
 
+@dataclass(frozen=True)
+class StaffEntry:
+    """A staff account with its roles, site by site, as the staff pages list them."""
+
+    user: StaffUser
+    grants: Mapping[int, frozenset[Role]]
+
+
+def directory(db: Session, actor: Actor, organization_id: int) -> list[StaffEntry]:
+    """Every account of the organization by name, each with its grants (one query for all)."""
+    users = list_all(db, actor, organization_id)
+    grants: dict[int, dict[int, set[Role]]] = {u.id: {} for u in users}
+    rows = db.scalars(select(RoleGrant).where(RoleGrant.staff_user_id.in_(grants)))
+    for grant in rows:
+        grants[grant.staff_user_id].setdefault(grant.site_id, set()).add(Role(grant.role))
+    return [StaffEntry(u, _frozen(grants[u.id])) for u in users]
+
+
+def entry(db: Session, actor: Actor, staff_user_id: int) -> StaffEntry:
+    """One account of the actor's organization with its grants, for the admin's edit page."""
+    actor.require(Action.MANAGE_STAFF)
+    user = db.get(StaffUser, staff_user_id)
+    if user is None or (
+        actor.principal is not None and user.organization_id != actor.principal.organization_id
+    ):
+        raise NotFound("No such staff user.")
+    return StaffEntry(user, principal_for(db, user).grants)
+
+
+def _frozen(grants: Mapping[int, set[Role]]) -> dict[int, frozenset[Role]]:
+    return {site_id: frozenset(roles) for site_id, roles in grants.items()}
+
+
 def list_all(db: Session, actor: Actor, organization_id: int) -> Sequence[StaffUser]:
     actor.require(Action.READ_STAFF)
     return db.scalars(
@@ -124,5 +158,7 @@ def list_all(db: Session, actor: Actor, organization_id: int) -> Sequence[StaffU
 def set_active(db: Session, actor: Actor, user: StaffUser, active: bool) -> None:
     """Disable (or re-enable) an account; disabling also lets no existing login session continue."""
     actor.require(Action.MANAGE_STAFF)
+    if not active and user.id == actor.staff_user_id:
+        raise ValidationFailed({"active": "You cannot disable your own account."})
     user.active = active
     audit.record(db, actor, AuditAction.UPDATE, "staff_user", user.id, detail={"active": active})

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from ketacare.db.engine import make_engine, session_factory
 from ketacare.settings import Settings, get_settings
 from ketacare.web import errors
+from ketacare.web.logs import keep_queries_out_of_access_log
 from ketacare.web.routers import ALL as ROUTERS
 from ketacare.web.templating import STATIC_DIR
 
@@ -23,7 +24,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app = FastAPI(
         title="ketacare",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # Swagger UI would load scripts from a CDN; the JSON document is enough
         redoc_url=None,
     )
     app.state.settings = settings
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.sessions = session_factory(engine)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
+    keep_queries_out_of_access_log()
     _include_routers(app)
     return app
 

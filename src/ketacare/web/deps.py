@@ -1,16 +1,16 @@
 """Request dependencies: the database session, the signed-in staff user, and permission checks.
 
-Every route declares exactly one guard, ``requires(Action.X)`` or ``public()``; the route-matrix test
-in ``tests/web/test_permissions.py`` reads these guards, so a new route without one fails the suite.
+Every route declares exactly one guard, ``requires(Action.X)`` or ``public()``; the route-matrix
+test in ``tests/web/test_permissions.py`` reads them, so a route without one fails the suite.
 A page that catches a domain error to redraw its form runs the service inside
 ``db.begin_nested()`` so the failed attempt leaves nothing behind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 import hmac
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -80,7 +80,7 @@ def session_timeouts(settings: Settings) -> auth.SessionTimeouts:
 
 
 def optional_viewer(request: Request, db: Session = Depends(get_db)) -> Viewer | None:
-    """The viewer from the login-session cookie or an API bearer token; None when neither is live."""
+    """The viewer from the login-session cookie or an API bearer token; None if neither is live."""
     if hasattr(request.state, "viewer"):
         cached: Viewer | None = request.state.viewer
         return cached
@@ -116,7 +116,7 @@ def _from_bearer(request: Request, db: Session, at: datetime) -> Viewer | None:
     return Viewer(principal, None, Actor(principal, at, client_ip(request)), csrf_token="")
 
 
-def requires(action: Action) -> Callable[..., Viewer]:
+def requires(action: Action) -> Callable[..., Awaitable[Viewer]]:
     """A route guard: the viewer must be signed in and some role of theirs must grant ``action``."""
 
     async def guard(request: Request, viewer: Viewer | None = Depends(optional_viewer)) -> Viewer:

@@ -7,6 +7,8 @@ reaches here is drawn as a whole page (or problem document) with a status code.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -89,12 +91,23 @@ def _domain_error(request: Request, exc: Exception) -> Response:
     return _respond(request, 500, "Something went wrong", "The error has been logged.")
 
 
+_SOURCES = frozenset({"body", "query", "path", "header", "cookie"})
+
+
+def _field_path(error: Mapping[str, Any]) -> str:
+    """``("body", "emergency_contact_phone")`` → ``emergency_contact_phone``; ``("query", "on")``
+    → ``on``. Unreadable JSON has no field, so it is reported on the whole ``body``."""
+    loc = [str(part) for part in error["loc"]]
+    if error["type"] == "json_invalid":
+        return "body"
+    if len(loc) > 1 and loc[0] in _SOURCES:
+        loc = loc[1:]
+    return ".".join(loc)
+
+
 def _request_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
-        for e in exc.errors()
-    ]
+    errors = [{"field": _field_path(e), "message": e["msg"]} for e in exc.errors()]
     return _respond(request, 422, "The input is not valid", "Some fields need attention.", errors)
 
 
@@ -123,6 +136,9 @@ def _csrf(request: Request, exc: Exception) -> Response:
 
 def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and request.url.path.startswith("/api/"):
+        detail = "There is no API endpoint at this address; see /api/v1/openapi.json."
+        return problem(404, "Not found", detail)
     if exc.status_code == 404:
         detail = "There is no page at this address. Use the menu, or search for a patient."
         return _respond(request, 404, "Page not found", detail)

@@ -4,4 +4,32 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-ALL: list[APIRouter] = []
+from ketacare.web.api.v1 import appointments as api_appointments
+from ketacare.web.api.v1 import patients as api_patients
+from ketacare.web.api.v1 import staff as api_staff
+from ketacare.web.pages import (
+    account,
+    auth,
+    health,
+    mfa_policy,
+    patient_chart,
+    patients,
+    sign_in_code,
+    staff,
+    today,
+)
+
+ALL: list[APIRouter] = [
+    health.router,
+    auth.router,
+    sign_in_code.router,
+    account.router,
+    mfa_policy.router,  # before the staff pages, so /staff/{id} does not swallow /staff/mfa
+    api_patients.router,
+    api_staff.router,
+    api_appointments.router,
+    today.router,
+    patients.router,
+    patient_chart.router,
+    staff.router,
+]

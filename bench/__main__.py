@@ -1,0 +1,48 @@
+"""``python -m bench``: run every benchmark on every available database and update the report."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime
+
+from bench import patient_search
+from bench.databases import Target, postgres_target, postgres_version, sqlite_target
+from bench.machine import describe
+from bench.report import REPORT, machine_lines, update_section
+
+
+@contextmanager
+def targets(postgres: str | None) -> Iterator[list[Target]]:
+    with ExitStack() as stack:
+        found = [stack.enter_context(sqlite_target())]
+        if postgres is not None:
+            found.append(stack.enter_context(postgres_target(postgres)))
+        yield found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--patients", type=int, default=100_000, help="synthetic patients")
+    args = parser.parse_args()
+    postgres = postgres_version()
+    runs = []
+    with targets(postgres) as found:
+        for target in found:
+            print(f"patient search on {target.label}: building {args.patients:,} patients…")
+            result = patient_search.run(target, args.patients)
+            print(
+                f"  synth {result.synth_seconds:.1f} s; search median "
+                f"{result.overall.median_ms:.2f} ms, p95 {result.overall.p95_ms:.2f} ms, "
+                f"max {result.overall.max_ms:.2f} ms"
+            )
+            runs.append(result)
+    when = datetime.now(UTC).strftime("%Y-%m-%d")
+    machine = [f"Run on {when} on:", "", *machine_lines(describe(), postgres)]
+    update_section("patient-search", patient_search.report(runs, "\n".join(machine)))
+    print(f"wrote {REPORT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The Today page: each of the viewer's sites, its day's appointments chair by chair, and the
+buttons the desk and nurses press as patients arrive, finish or do not come."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from ketacare.core.enums import AppointmentStatus
+from ketacare.core.permissions import Action, allowed
+from ketacare.db.models import Location, Site
+from ketacare.services import appointments, clinic
+from ketacare.services.appointments import DayRow
+from ketacare.web.deps import Viewer, get_db, requires
+from ketacare.web.templating import render
+
+router = APIRouter(include_in_schema=False)  # HTML pages; the API documents itself
+
+# What each status button leads to; a finished appointment has no buttons left.
+NEXT_STATUSES: dict[str, tuple[AppointmentStatus, ...]] = {
+    AppointmentStatus.BOOKED: (AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW),
+    AppointmentStatus.ARRIVED: (AppointmentStatus.COMPLETED,),
+}
+
+
+@dataclass(frozen=True)
+class ChairDay:
+    """One chair or room and its appointments; ``location`` None collects the unassigned ones."""
+
+    location: Location | None
+    rows: Sequence[DayRow]
+
+
+@dataclass(frozen=True)
+class SiteDay:
+    site: Site
+    on: date
+    zone: ZoneInfo
+    chairs: Sequence[ChairDay]
+    count: int
+    can_write: bool
+
+
+def _parse_day(on: str | None) -> date | None:
+    try:
+        return date.fromisoformat(on) if on else None
+    except ValueError:
+        return None
+
+
+def _chairs(locations: Sequence[Location], rows: Sequence[DayRow]) -> list[ChairDay]:
+    """Every active chair and room, in order, then anything booked without one."""
+    chairs = [
+        ChairDay(loc, [r for r in rows if r.location and r.location.id == loc.id])
+        for loc in locations
+    ]
+    known = {loc.id for loc in locations}
+    loose = [r for r in rows if r.location is None or r.location.id not in known]
+    return chairs + ([ChairDay(None, loose)] if loose else [])
+
+
+def _site_day(db: Session, viewer: Viewer, site: Site, on: date | None) -> SiteDay:
+    day = on or appointments.site_today(site, viewer.actor.at)
+    rows = appointments.day_at_site(db, viewer.actor, site.id, day)
+    can_write = allowed(viewer.principal, Action.WRITE_APPOINTMENTS, site.id)
+    chairs = _chairs(clinic.locations_of(db, site.id), rows)
+    return SiteDay(site, day, ZoneInfo(site.timezone), chairs, len(rows), can_write)
+
+
+@router.get("/", response_class=HTMLResponse)
+def today(
+    request: Request,
+    on: str | None = None,
+    viewer: Viewer = Depends(requires(Action.VIEW_TODAY)),
+    db: Session = Depends(get_db),
+) -> HTMLResponse:
+    """The day at each site the viewer works at (``?on=YYYY-MM-DD`` for another day)."""
+    principal = viewer.principal
+    mine = principal.sites_allowing(Action.VIEW_TODAY) & principal.sites_allowing(
+        Action.READ_APPOINTMENTS
+    )
+    sites = [s for s in clinic.sites_of(db, principal.organization_id) if s.id in mine]
+    day = _parse_day(on)
+    days = [_site_day(db, viewer, site, day) for site in sites]
+    shown = day or (days[0].on if days else viewer.actor.at.date())
+    at = viewer.actor.at
+    context = {
+        "active": "today",
+        "days": days,
+        "on": shown,
+        "is_today": all(d.on == appointments.site_today(d.site, at) for d in days),
+        "bad_day": bool(on) and day is None,
+        "next_statuses": NEXT_STATUSES,
+    }
+    return render(request, "today.html", context)
+
+
+@router.post("/appointments/{appointment_id:int}/status")
+def change_status(
+    appointment_id: int,
+    status: str = Form(...),
+    on: str = Form(""),
+    viewer: Viewer = Depends(requires(Action.WRITE_APPOINTMENTS)),
+    db: Session = Depends(get_db),
+) -> RedirectResponse:
+    """Mark arrived, completed or no-show, then show the same day again."""
+    appointments.set_status(db, viewer.actor, appointment_id, status)
+    day = _parse_day(on)
+    return RedirectResponse(f"/?on={day.isoformat()}" if day else "/", status_code=303)

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from ketacare.db.engine import make_engine
+from ketacare.db.engine import make_engine, read_only_transaction, session_factory, transaction
 from ketacare.db.migrate import upgrade
 
 
@@ -71,3 +71,16 @@ def test_a_transaction_holds_the_write_lock_from_its_first_statement(
         conn.execute(text("SELECT 1"))
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             other.execute("BEGIN IMMEDIATE")
+
+
+def test_a_read_only_transaction_does_not_block_a_writer(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'ro.db'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    factory = session_factory(engine)
+    with read_only_transaction(factory) as reader:
+        reader.execute(text("SELECT count(*) FROM t")).scalar_one()
+        with transaction(factory) as writer:  # would wait out busy_timeout, then fail, if blocked
+            writer.execute(text("INSERT INTO t VALUES (1)"))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar_one() == 1

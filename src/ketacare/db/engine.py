@@ -29,6 +29,9 @@ class _DropResultRows(logging.Filter):
 _DROP_RESULT_ROWS = _DropResultRows()
 
 
+READ_ONLY_OPTION = "ketacare_read_only"
+
+
 def make_engine(url: str, *, sqlite_synchronous: str = "NORMAL", echo: bool = False) -> Engine:
     """An engine for ``url``; creates the SQLite file's directory when needed."""
     logging.getLogger("sqlalchemy.engine.Engine").addFilter(_DROP_RESULT_ROWS)  # idempotent
@@ -57,11 +60,23 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def read_only_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A long read (audit verification, reports) that never holds SQLite's write lock.
+
+    Nothing may be written in it; on SQLite a write would fail with "database is locked".
+    """
+    with factory() as db_session, db_session.begin():
+        db_session.connection(execution_options={READ_ONLY_OPTION: True})
+        yield db_session
 
 
 @contextmanager

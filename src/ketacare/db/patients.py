@@ -42,13 +42,26 @@ def search(
 ) -> Sequence[Patient]:
     """Patients matching ``query`` at ``site_ids`` (None: every site), by family then given name."""
     stmt: Select[Patient] = select(Patient).where(Patient.organization_id == organization_id)
+    family_order: ColumnElement[str] = Patient.search_family_name.expression
     if query.date_of_birth is not None:
         stmt = stmt.where(Patient.date_of_birth == query.date_of_birth)
+        family_order = _not_from_index(Patient.search_family_name)
     elif query.mrn is not None:
         stmt = stmt.where(Patient.mrn == query.mrn)
+        family_order = _not_from_index(Patient.search_family_name)
     else:
         stmt = stmt.where(_name_clause(db, query))
     if site_ids is not None:
         stmt = stmt.where(Patient.site_id.in_(site_ids))
-    stmt = stmt.order_by(Patient.search_family_name, Patient.search_given_name, Patient.id)
+    stmt = stmt.order_by(family_order, Patient.search_given_name, Patient.id)
     return db.scalars(stmt.limit(limit)).all()
+
+
+def _not_from_index(column: InstrumentedAttribute[str]) -> ColumnElement[str]:
+    """The same sort key as an expression no index covers.
+
+    An exact date of birth or MRN matches a handful of rows; without table statistics SQLite
+    would rather walk the whole name index to skip that small sort (measured: 156 ms against
+    0.2 ms on 100,000 patients, docs/benchmarks.md).
+    """
+    return column.concat("")

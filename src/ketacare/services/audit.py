@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ketacare.core.audit import GENESIS_HASH, BrokenLink, StoredEvent, event_hash, first_broken_link
@@ -90,14 +90,26 @@ def _stored_events(db: Session, batch: int = 5000) -> Iterator[StoredEvent]:
         db.expunge_all()
 
 
-def verify(db: Session) -> tuple[int, BrokenLink | None]:
-    """Walk the whole chain; returns how many events were checked and the first broken link."""
+def event_count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+def verify(
+    db: Session, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, BrokenLink | None]:
+    """Walk the whole chain; returns how many events were checked and the first broken link.
+
+    ``progress(done, total)`` is called after each batch, for a progress bar.
+    """
+    total = event_count(db)
     count = 0
 
     def counted() -> Iterator[StoredEvent]:
         nonlocal count
         for event in _stored_events(db):
             count += 1
+            if progress is not None and (count % 5000 == 0 or count == total):
+                progress(count, total)
             yield event
 
     broken = first_broken_link(counted())

@@ -217,3 +217,20 @@ def test_a_session_idle_too_long_or_past_its_lifetime_no_longer_works(
     response = app_client.get("/account")
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login")
+
+
+def test_an_admin_unlocks_a_locked_account_and_the_person_signs_in(
+    app_client: TestClient, client_for, sessions, settings: Settings, clinic: Clinic
+):
+    email = clinic.users[Role.NURSE]
+    fail_until_locked(app_client, email, settings)
+    admin = client_for(Role.ADMIN)
+    with sessions() as db:
+        nurse_id = db.scalar(select(StaffUser.id).where(StaffUser.email == email))
+    assert "Unlock now" in admin.get(f"/staff/{nurse_id}").text
+    assert admin.post_form(f"/staff/{nurse_id}/unlock", {}).status_code == 303
+    assert locked_until(sessions, email) is None
+    assert sign_in(app_client, email).status_code == 303
+    with sessions() as db:
+        unlocks = db.scalars(select(AuditEvent.detail).where(AuditEvent.entity_id == str(nurse_id)))
+        assert any('"unlocked": true' in d for d in unlocks)

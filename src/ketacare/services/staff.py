@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from pwdlib import PasswordHash
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ketacare.core.enums import AuditAction, Role
 from ketacare.core.errors import Conflict, NotFound, ValidationFailed
+from ketacare.core.lockout import is_locked
 from ketacare.core.passwords import check_new_password
 from ketacare.core.patients import EMAIL_PATTERN
 from ketacare.core.permissions import Action, Principal
@@ -153,6 +155,18 @@ def list_all(db: Session, actor: Actor, organization_id: int) -> Sequence[StaffU
         .where(StaffUser.organization_id == organization_id)
         .order_by(StaffUser.full_name)
     ).all()
+
+
+def locked_until(user: StaffUser, at: datetime) -> datetime | None:
+    """When a current lockout ends, or None when the account is not locked at ``at``."""
+    return user.locked_until if is_locked(user.locked_until, at) else None
+
+
+def unlock(db: Session, actor: Actor, user: StaffUser) -> None:
+    """An admin lifts a lockout before it runs out; the failure count starts again from zero."""
+    actor.require(Action.MANAGE_STAFF)
+    user.locked_until, user.failed_sign_ins = None, 0
+    audit.record(db, actor, AuditAction.UPDATE, "staff_user", user.id, detail={"unlocked": True})
 
 
 def set_active(db: Session, actor: Actor, user: StaffUser, active: bool) -> None:

@@ -120,7 +120,16 @@ def _edit_page(
         ticked = {f"{s}:{r.value}" for s, roles in entry.grants.items() for r in roles}
     errors = errors or {}
     is_self = entry.user.id == viewer.principal.staff_user_id
-    context = _context(db, viewer, entry=entry, ticked=ticked, errors=errors, is_self=is_self)
+    locked_until = staff.locked_until(entry.user, viewer.actor.at)
+    context = _context(
+        db,
+        viewer,
+        entry=entry,
+        ticked=ticked,
+        errors=errors,
+        is_self=is_self,
+        locked_until=locked_until,
+    )
     return render(request, "staff/edit.html", context, status_code=status_code)
 
 
@@ -166,4 +175,16 @@ def change_active(
         staff.set_active(db, viewer.actor, entry.user, form.text("active") == "true")
     if form.errors:
         return _edit_page(request, db, viewer, entry, form.errors, status_code=422)
+    return RedirectResponse(f"/staff/{staff_id}", status_code=303)
+
+
+@router.post("/staff/{staff_id:int}/unlock", response_class=HTMLResponse)
+def unlock(
+    staff_id: int,
+    viewer: Viewer = Depends(requires(Action.MANAGE_STAFF)),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Lift a lockout after repeated failed sign-ins, e.g. once the person's identity is checked."""
+    entry = staff.entry(db, viewer.actor, staff_id)
+    staff.unlock(db, viewer.actor, entry.user)
     return RedirectResponse(f"/staff/{staff_id}", status_code=303)

@@ -1,4 +1,4 @@
-"""``ketacare user``: add, list and disable staff accounts."""
+"""``ketacare user``: add, list and disable staff accounts, and set a forgotten password."""
 
 from __future__ import annotations
 
@@ -93,3 +93,19 @@ def test_user_disable_of_an_unknown_email_says_so_in_one_line(run: Run, database
     result = run(database_url, "user", "disable", "nobody@clinic.test")
     assert result.exit_code == 1
     assert "No staff account for nobody@clinic.test" in one_line(result.stderr)
+
+
+def test_user_set_password_replaces_a_forgotten_password_and_lifts_a_lockout(
+    run: Run, database_url: str, sessions, clinic: Clinic, tmp_path: Path
+):
+    email = clinic.users[Role.ADMIN]
+    with sessions() as db, db.begin():
+        staff.by_email(db, email).failed_sign_ins = 3
+    new_password = tmp_path / "new-password"
+    new_password.write_text("a fresh long passphrase\n")
+    result = run(database_url, "user", "set-password", email, "--password-file", str(new_password))
+    assert result.exit_code == 0, result.output
+    with sessions() as db:
+        user = staff.by_email(db, email)
+        assert staff.PASSWORDS.verify("a fresh long passphrase", user.password_hash)
+        assert user.failed_sign_ins == 0

@@ -114,3 +114,21 @@ def test_the_staff_pages_leave_the_mfa_policy_address_to_its_own_page(client_for
     admin = client_for(Role.ADMIN)
     assert admin.get("/staff/mfa").status_code == 200
     assert admin.get("/staff/12345").status_code == 404
+
+
+def test_an_admin_sets_a_new_password_for_someone_who_forgot_theirs(
+    client_for, app_client, sessions, clinic: Clinic
+):
+    email = clinic.users[Role.THERAPIST]
+    therapist = client_for(Role.THERAPIST)
+    admin = client_for(Role.ADMIN)
+    target = user_id(sessions, email)
+    short = admin.post_form(f"/staff/{target}/password", {"new_password": "short"})
+    assert short.status_code == 422
+    assert "at least 12 characters" in short.text.lower()
+    response = admin.post_form(f"/staff/{target}/password", {"new_password": "a brand new passphrase"})
+    assert response.status_code == 303
+    assert therapist.get("/").status_code == 303  # the old sign-in has ended
+    with sessions() as db:
+        user = staff.by_email(db, email)
+        assert staff.PASSWORDS.verify("a brand new passphrase", user.password_hash)

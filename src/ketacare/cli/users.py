@@ -1,4 +1,4 @@
-"""``ketacare user``: add, list and disable staff accounts."""
+"""``ketacare user``: add, list and disable staff accounts, and set a forgotten password."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ketacare.cli.runtime import database, out, read_password, system_actor
 from ketacare.core.enums import Role
 from ketacare.core.errors import ValidationFailed
 from ketacare.db.engine import transaction
-from ketacare.services import clinic, setup, staff
+from ketacare.services import auth, clinic, setup, staff
 
 app = typer.Typer(help="Staff accounts: add, list and disable them.")
 
@@ -87,3 +87,19 @@ def disable(email: Annotated[str, typer.Argument(help="The staff user's email.")
         user = staff.by_email(session, email)
         staff.set_active(session, system_actor(), user, False)
     out.print(f"Disabled {escape(user.email)}.")
+
+
+@app.command("set-password")
+def set_password(
+    email: Annotated[str, typer.Argument(help="The staff user's email.")],
+    password_file: Annotated[
+        Path | None, typer.Option(help="Read the password from this file, not a prompt.")
+    ] = None,
+) -> None:
+    """Set a new password for someone who forgot theirs (also lifts a lockout)."""
+    with database() as db:
+        password = read_password(password_file, f"New password for {email}")
+        with transaction(db.sessions) as session:
+            user = staff.by_email(session, email)
+            auth.reset_password(session, system_actor(), user, password)
+    out.print(f"Set a new password for {escape(user.email)}; their sign-ins were ended.")

@@ -20,7 +20,7 @@ from ketacare.core.enums import AuditAction
 from ketacare.core.errors import AccountLocked, AuthenticationFailed, NotFound, ValidationFailed
 from ketacare.core.lockout import LockoutPolicy, after_failure, is_locked
 from ketacare.core.passwords import check_new_password
-from ketacare.core.permissions import Principal
+from ketacare.core.permissions import Action, Principal
 from ketacare.db.models import AccessToken, LoginSession, StaffUser
 from ketacare.services import audit, staff
 from ketacare.services.context import Actor
@@ -172,13 +172,33 @@ def change_password(
     if change.new != change.confirm:
         raise ValidationFailed({"confirm_password": "The two new passwords do not match."})
     user.password_hash = staff.PASSWORDS.hash(change.new)
-    others = select(LoginSession).where(
+    _end_sessions(db, actor, user, keep)
+    audit.record(db, actor, AuditAction.UPDATE, "staff_user", user.id, detail={"password": True})
+
+
+def reset_password(db: Session, actor: Actor, user: StaffUser, new_password: str) -> None:
+    """An admin sets a new password for someone who forgot theirs.
+
+    The person's login sessions all end and any lockout is lifted; tell them the password in
+    person and ask them to change it on their account page.
+    """
+    actor.require(Action.MANAGE_STAFF)
+    check_new_password(new_password, user.email, field="new_password")
+    user.password_hash = staff.PASSWORDS.hash(new_password)
+    user.failed_sign_ins, user.locked_until = 0, None
+    _end_sessions(db, actor, user, keep=None)
+    audit.record(
+        db, actor, AuditAction.UPDATE, "staff_user", user.id, detail={"password_reset": True}
+    )
+
+
+def _end_sessions(db: Session, actor: Actor, user: StaffUser, keep: LoginSession | None) -> None:
+    live = select(LoginSession).where(
         LoginSession.staff_user_id == user.id, LoginSession.ended_at.is_(None)
     )
-    for row in db.scalars(others):
+    for row in db.scalars(live):
         if keep is None or row.id != keep.id:
             row.ended_at = actor.at
-    audit.record(db, actor, AuditAction.UPDATE, "staff_user", user.id, detail={"password": True})
 
 
 ACCESS_TOKEN_PREFIX = "kc_"  # noqa: S105  (a label, not a secret)

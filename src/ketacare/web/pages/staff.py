@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ketacare.core.enums import Role
 from ketacare.core.permissions import Action
 from ketacare.db.models import StaffUser
-from ketacare.services import clinic, staff
+from ketacare.services import auth, clinic, staff
 from ketacare.services.staff import StaffEntry
 from ketacare.web.deps import Viewer, get_db, requires
 from ketacare.web.forms import FormInput, form_of, saving
@@ -188,3 +188,20 @@ def unlock(
     entry = staff.entry(db, viewer.actor, staff_id)
     staff.unlock(db, viewer.actor, entry.user)
     return RedirectResponse(f"/staff/{staff_id}", status_code=303)
+
+
+@router.post("/staff/{staff_id:int}/password", response_class=HTMLResponse)
+def reset_password(
+    request: Request,
+    staff_id: int,
+    form: FormInput = Depends(form_of),
+    viewer: Viewer = Depends(requires(Action.MANAGE_STAFF)),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Give someone who forgot their password a new one; their open sign-ins end."""
+    entry = staff.entry(db, viewer.actor, staff_id)
+    with saving(db, form):
+        auth.reset_password(db, viewer.actor, entry.user, form.text("new_password"))
+    if form.errors:
+        return _edit_page(request, db, viewer, entry, form.errors, status_code=422)
+    return RedirectResponse(f"/staff/{staff_id}?password=set", status_code=303)

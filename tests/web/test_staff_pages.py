@@ -126,7 +126,9 @@ def test_an_admin_sets_a_new_password_for_someone_who_forgot_theirs(
     short = admin.post_form(f"/staff/{target}/password", {"new_password": "short"})
     assert short.status_code == 422
     assert "at least 12 characters" in short.text.lower()
-    response = admin.post_form(f"/staff/{target}/password", {"new_password": "a brand new passphrase"})
+    response = admin.post_form(
+        f"/staff/{target}/password", {"new_password": "a brand new passphrase"}
+    )
     assert response.status_code == 303
     assert therapist.get("/").status_code == 303  # the old sign-in has ended
     with sessions() as db:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ketacare.core.errors import ConfigurationError
-from ketacare.settings import DEMO_SECRET_KEY, Settings
+from ketacare.settings import DEMO_SECRET_KEY, Settings, get_settings
 
 STRONG = "k" * 48
 
@@ -46,3 +46,15 @@ def test_the_default_database_is_sqlite_in_the_data_directory(tmp_path: Path):
 def test_an_unknown_database_driver_is_refused():
     with pytest.raises(ValueError, match=r"postgresql\+psycopg"):
         Settings(database_url="mysql://root@localhost/ketacare")
+
+
+def test_a_rule_across_settings_reads_as_one_plain_sentence(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KETACARE_SMTP_HOST", "mail.example.org")
+    monkeypatch.delenv("KETACARE_MAIL_FROM", raising=False)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigurationError) as raised:
+            get_settings()
+    finally:
+        get_settings.cache_clear()
+    assert str(raised.value).startswith("KETACARE_MAIL_FROM")

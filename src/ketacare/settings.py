@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ketacare.core.errors import ConfigurationError
@@ -41,6 +41,17 @@ class Settings(BaseSettings):
     lockout_threshold: int = Field(default=5, ge=1)
     lockout_minutes: int = Field(default=15, ge=1)
     https: bool = False
+    # Email for questionnaire links; an empty host turns email off (staff still see link and QR).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_password_file: Path | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: int = Field(default=10, ge=1, le=300)
+    mail_from: str = ""
+    public_base_url: str = ""
+    portal_link_hours: int = Field(default=72, ge=1, le=24 * 30)
 
     @field_validator("database_url")
     @classmethod
@@ -48,6 +59,42 @@ class Settings(BaseSettings):
         if value and not value.startswith(("sqlite", "postgresql+psycopg://")):
             raise ValueError("use sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB")
         return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("use the address patients open, e.g. https://clinic.example")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _mail_needs_a_sender(self) -> Settings:
+        if self.smtp_host and "@" not in self.mail_from:
+            raise ValueError(
+                "KETACARE_MAIL_FROM must be an email address when KETACARE_SMTP_HOST is set"
+            )
+        return self
+
+    @property
+    def email_enabled(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def resolved_public_base_url(self) -> str:
+        """Where patients reach this server, for links in emails; defaults to HOST:PORT."""
+        scheme = "https" if self.https else "http"
+        return self.public_base_url or f"{scheme}://{self.host}:{self.port}"
+
+    @property
+    def resolved_smtp_password(self) -> str:
+        """The SMTP password, from KETACARE_SMTP_PASSWORD_FILE when that is set."""
+        if self.smtp_password_file is None:
+            return self.smtp_password
+        try:
+            return self.smtp_password_file.read_text().strip()
+        except OSError as err:
+            where = f"KETACARE_SMTP_PASSWORD_FILE={self.smtp_password_file}"
+            raise ConfigurationError(f"{where} cannot be read: {err.strerror}") from err
 
     @property
     def resolved_database_url(self) -> str:
@@ -82,5 +129,8 @@ def get_settings() -> Settings:
         return Settings()
     except ValidationError as err:
         first = err.errors()[0]
-        name = "KETACARE_" + str(first["loc"][0]).upper() if first["loc"] else "KETACARE_*"
-        raise ConfigurationError(f"{name}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if not first["loc"]:  # a rule across fields; its message names the variables itself
+            raise ConfigurationError(message) from None
+        name = "KETACARE_" + str(first["loc"][0]).upper()
+        raise ConfigurationError(f"{name}: {message}") from None

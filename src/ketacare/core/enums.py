@@ -53,3 +53,36 @@ class AuditAction(StrEnum):
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in_failed"
     SIGN_OUT = "sign_out"
+
+
+class TimePoint(StrEnum):
+    """When in the course of care an instrument was completed."""
+
+    BASELINE = "baseline"
+    PRE_DOSE = "pre_dose"
+    DURING_40_MIN = "during_40_min"
+    END_OF_TREATMENT = "end_of_treatment"
+    FOLLOW_UP = "follow_up"
+    SCHEDULED = "scheduled"
+
+
+class ResponseSource(StrEnum):
+    """Who entered a response: the patient through the portal, or a clinician on the chart."""
+
+    PORTAL = "portal"
+    CLINICIAN = "clinician"
+
+
+class AlertLevel(StrEnum):
+    """How urgent a safety alert is: C-SSRS triage high/moderate, or any other ideation flag."""
+
+    HIGH = "high"
+    MODERATE = "moderate"
+    IDEATION = "ideation"
+
+
+class ScheduleRule(StrEnum):
+    """How a per-patient instrument schedule decides a questionnaire is due."""
+
+    BEFORE_EVERY_TREATMENT = "before_every_treatment"
+    EVERY_N_DAYS = "every_n_days"

@@ -11,7 +11,13 @@ each: ``web/errors.py`` (HTML page or RFC 9457 problem document) and the CLI (on
     ├── AuthenticationFailed    sign-in failed
     │   └── AccountLocked       too many failed attempts; says when it unlocks
     ├── ConfigurationError      settings are missing or unsafe
-    └── AuditChainBroken        the audit trail's hash chain does not verify
+    ├── AuditChainBroken        the audit trail's hash chain does not verify
+    ├── InvalidAnswers          an instrument's answers break its rules (core/instruments)
+    ├── InvalidCutoffs          a clinic's outcome cut-off is not usable (core/instruments/outcomes)
+    ├── LinkRefused             a patient portal link cannot be used (core/portal)
+    │   ├── LinkNotFound, LinkExpired, LinkSpent, LinkLocked, DateOfBirthNeeded
+    ├── DateOfBirthMismatch     the date of birth typed on the portal does not match
+    └── MailNotSent             the SMTP server did not take a message (interop/mail)
 """
 
 from __future__ import annotations

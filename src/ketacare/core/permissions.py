@@ -27,6 +27,11 @@ class Action(StrEnum):
     READ_STAFF = "staff.read"
     READ_AUDIT = "audit.read"
     MANAGE_OWN_ACCOUNT = "account.manage"
+    RECORD_INSTRUMENTS = "instrument.record"
+    SEND_PORTAL_LINK = "portal.send"
+    ACKNOWLEDGE_SAFETY_ALERT = "safety_alert.acknowledge"
+    READ_OUTCOMES = "outcome.read"
+    MANAGE_OUTCOME_SETTINGS = "outcome_settings.manage"
 
 
 _CLINICAL = frozenset(
@@ -39,15 +44,22 @@ _CLINICAL = frozenset(
         Action.WRITE_APPOINTMENTS,
         Action.READ_STAFF,
         Action.MANAGE_OWN_ACCOUNT,
+        Action.SEND_PORTAL_LINK,
     }
 )
+# Scores and ratings are clinical findings: front desk may send a questionnaire link but neither
+# reads nor enters scores. Acknowledging a safety alert needs a clinician who can act on suicide
+# risk (issue 3: "a prescriber or therapist").
+_MEASUREMENT = frozenset({Action.READ_OUTCOMES, Action.RECORD_INSTRUMENTS})
+_SAFETY = frozenset({Action.ACKNOWLEDGE_SAFETY_ALERT})
 
 # Researchers work on de-identified reports only (later issues); they never open a chart.
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.PRESCRIBER: _CLINICAL,
-    Role.NURSE: _CLINICAL,
-    Role.THERAPIST: _CLINICAL - {Action.WRITE_PATIENT, Action.WRITE_APPOINTMENTS},
+    Role.PRESCRIBER: _CLINICAL | _MEASUREMENT | _SAFETY,
+    Role.NURSE: _CLINICAL | _MEASUREMENT,
+    Role.THERAPIST: (_CLINICAL | _MEASUREMENT | _SAFETY)
+    - {Action.WRITE_PATIENT, Action.WRITE_APPOINTMENTS},
     Role.FRONT_DESK: _CLINICAL,
     Role.RESEARCHER: frozenset({Action.MANAGE_OWN_ACCOUNT}),
 }

@@ -18,7 +18,7 @@ from ketacare.core.enums import LocationKind, Role
 from ketacare.core.errors import Conflict, NotFound, ValidationFailed
 from ketacare.db.engine import session_factory, transaction
 from ketacare.db.models import Organization, StaffUser
-from ketacare.services import clinic, staff, synth
+from ketacare.services import clinic, staff, synth, synth_courses
 from ketacare.services.context import Actor
 
 
@@ -98,6 +98,7 @@ DEMO_ORGANIZATION = "Harbour Ketamine Clinic"
 DEMO_PASSWORD = "ketacare-demo"  # noqa: S105  (printed on screen; demo mode only)
 DEMO_EMAIL_DOMAIN = "demo.ketacare.test"
 DEMO_SEED = 20240607
+DEMO_COURSES_PER_SITE = 24  # fills the four chairs' past slots without a clash
 DEMO_SITES = (("N", "North", "America/New_York"), ("S", "South", "America/New_York"))
 DEMO_CHAIRS = ("Chair 1", "Chair 2", "Chair 3", "Chair 4")
 DEMO_ROOMS = ("Room 1", "Room 2")
@@ -127,7 +128,8 @@ def build_demo_clinic(
     db: Session, actor: Actor, patients: int, progress: synth.Progress | None = None
 ) -> synth.SynthSummary:
     """The demo organization, two sites with chairs and rooms, one staff user per role (at both
-    sites), and ``patients`` synthetic patients with this week's appointments."""
+    sites), ``patients`` synthetic patients with this week's appointments, and courses of care
+    with scores over time for ``DEMO_COURSES_PER_SITE`` patients per site."""
     if demo_exists(db):
         raise Conflict("The demo clinic is already built; rebuild it with: ketacare demo --reset")
     org = clinic.create_organization(db, actor, DEMO_ORGANIZATION)
@@ -139,10 +141,16 @@ def build_demo_clinic(
         for room in DEMO_ROOMS:
             clinic.add_location(db, actor, site, room, LocationKind.ROOM)
         site_ids.append(site.id)
+    reviewer = actor
     for person in demo_sign_ins():
         grants = [(site_id, person.role) for site_id in site_ids]
-        staff.add(db, actor, org.id, person.email, person.full_name, DEMO_PASSWORD, grants)
-    return synth.generate(db, actor, org.id, patients, DEMO_SEED, progress)
+        user = staff.add(db, actor, org.id, person.email, person.full_name, DEMO_PASSWORD, grants)
+        if person.role is Role.PRESCRIBER:
+            reviewer = Actor(staff.principal_for(db, user), actor.at, actor.ip_address)
+    summary = synth.generate(db, actor, org.id, patients, DEMO_SEED, progress)
+    sites = clinic.sites_of(db, org.id)
+    synth_courses.build_courses(db, actor, reviewer, DEMO_SEED, sites, DEMO_COURSES_PER_SITE)
+    return summary
 
 
 def demo_exists(db: Session) -> bool:

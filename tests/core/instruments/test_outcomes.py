@@ -157,3 +157,8 @@ def test_the_response_line_is_where_a_response_starts(
     baseline: int | Decimal, cutoffs: Cutoffs, line: Decimal | None
 ):
     assert response_line(baseline, cutoffs) == line
+
+
+@pytest.mark.parametrize("code", ["cadss", "bprs_positive", "cssrs_screen"])
+def test_per_treatment_and_triage_measures_have_no_outcome_class(code: str):
+    assert classify(code, baseline_total=20, current_total=2) == "none"

@@ -88,8 +88,10 @@ DEFAULT_CUTOFFS: Mapping[str, Cutoffs] = MappingProxyType(
         "pcl5": _response_only("§5.1: no PCL-5 remission cut-off; response 50 %"),
         "nrs_pain": _response_only("§5.1 response convention; no remission cut-off"),
         "peg": _response_only("§5.1 response convention; no remission cut-off"),
-        "cadss": _response_only("§5.1 response convention; CADSS is a change measure (§5)"),
-        "bprs_positive": _response_only("§5.1 response convention; no remission cut-off"),
+        # Dissociation and positive symptoms are acute effects of a dose, watched from pre-dose to
+        # 40 min to the end of a treatment (§5), not outcomes of the course: no outcome class.
+        "cadss": Cutoffs(None, None, None, "§5: CADSS is a per-treatment change measure"),
+        "bprs_positive": Cutoffs(None, None, None, "§5: BPRS+ is a per-treatment safety measure"),
         # The screener total is the most severe positive item, not a severity scale (§5.2).
         "cssrs_screen": Cutoffs(None, None, None, "§5.2: no numeric total; triage instead"),
     }

@@ -19,6 +19,8 @@ from ketacare.db.models import Appointment, BodyMeasurement
 from ketacare.services import appointments, clinic, patients
 from ketacare.web.deps import Viewer, get_db, requires
 from ketacare.web.forms import FormInput, form_of, saving
+from ketacare.web.pages.portal_links import send_form_context
+from ketacare.web.pages.safety_alerts import alerts_context
 from ketacare.web.templating import render
 
 router = APIRouter(include_in_schema=False)  # HTML pages; the API documents itself
@@ -75,6 +77,10 @@ def _chart_page(
         "booking": forms.get("booking", FormInput({"kind": "treatment"})),
         "can_edit": allowed(viewer.principal, Action.WRITE_PATIENT, site_id),
         "can_book": allowed(viewer.principal, Action.WRITE_APPOINTMENTS, site_id),
+        "next": f"/patients/{patient_id}",
+        "show_patient": False,
+        **alerts_context(db, viewer, patient_id=patient_id),
+        **send_form_context(viewer, site_id),
     }
     return render(request, "patients/chart.html", context, status_code=status_code)
 

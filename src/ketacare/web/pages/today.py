@@ -13,11 +13,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from ketacare.core.enums import AppointmentStatus
+from ketacare.core.instruments import INSTRUMENTS
 from ketacare.core.permissions import Action, allowed
 from ketacare.db.models import Location, Site
-from ketacare.services import appointments, clinic
+from ketacare.services import appointments, clinic, schedules
 from ketacare.services.appointments import DayRow
+from ketacare.services.schedules import DueRow
 from ketacare.web.deps import Viewer, get_db, requires
+from ketacare.web.pages.safety_alerts import alerts_context
 from ketacare.web.templating import render
 
 router = APIRouter(include_in_schema=False)  # HTML pages; the API documents itself
@@ -97,8 +100,20 @@ def today(
         "is_today": all(d.on == appointments.site_today(d.site, at) for d in days),
         "bad_day": bool(on) and day is None,
         "next_statuses": NEXT_STATUSES,
+        "next": "/",
+        "show_patient": True,
+        "due": {d.site.id: _due(db, viewer, d) for d in days},
+        "instrument_names": {code: i.name for code, i in INSTRUMENTS.items()},
+        **alerts_context(db, viewer, site_ids=[s.id for s in sites]),
     }
     return render(request, "today.html", context)
+
+
+def _due(db: Session, viewer: Viewer, day: SiteDay) -> list[DueRow]:
+    """Questionnaires due or overdue at the site on the day shown (front desk sends them too)."""
+    if not allowed(viewer.principal, Action.SEND_PORTAL_LINK, day.site.id):
+        return []
+    return schedules.due_today(db, viewer.actor, [day.site.id], day.on)
 
 
 @router.post("/appointments/{appointment_id:int}/status")

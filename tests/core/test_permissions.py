@@ -50,11 +50,22 @@ def test_a_researcher_may_still_manage_their_own_account():
     assert allowed(researcher, Action.MANAGE_OWN_ACCOUNT, NORTH)
 
 
-@pytest.mark.parametrize("action", list(Action))
-def test_an_admin_may_do_everything_at_their_site(action: Action):
+LICENSED_CLINICIAN_ONLY = {Action.SIGN_ELIGIBILITY, Action.WITNESS_CONSENT}
+
+
+@pytest.mark.parametrize("action", sorted(set(Action) - LICENSED_CLINICIAN_ONLY))
+def test_an_admin_may_do_everything_else_at_their_site(action: Action):
     admin = principal({NORTH: frozenset({Role.ADMIN})})
     assert allowed(admin, action)
     assert allowed(admin, action, NORTH)
+
+
+@pytest.mark.parametrize("action", sorted(LICENSED_CLINICIAN_ONLY))
+def test_an_admin_may_not_sign_eligibility_or_witness_consent_by_that_role_alone(action: Action):
+    admin = principal({NORTH: frozenset({Role.ADMIN})})
+    assert not allowed(admin, action)
+    prescribing_admin = principal({NORTH: frozenset({Role.ADMIN, Role.PRESCRIBER})})
+    assert allowed(prescribing_admin, action, NORTH)
 
 
 @pytest.mark.parametrize(

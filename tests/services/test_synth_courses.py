@@ -7,11 +7,19 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ketacare.core.enums import AppointmentKind, AppointmentStatus
-from ketacare.db.models import Appointment, InstrumentResponse, InstrumentSchedule, SafetyAlert
-from ketacare.services import audit, clinic, staff, synth, synth_courses
+from ketacare.core.enums import AppointmentKind, AppointmentStatus, Role
+from ketacare.db.models import (
+    Appointment,
+    ConsentSignature,
+    EligibilityDecision,
+    InstrumentResponse,
+    InstrumentSchedule,
+    Intake,
+    SafetyAlert,
+)
+from ketacare.services import audit, clinic, consent, staff, synth, synth_courses
 from ketacare.services.context import Actor
-from tests.factories import Clinic
+from tests.factories import PASSWORD, Clinic
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday; the seeded sites run on UTC
 MONDAY = datetime(2026, 3, 2, tzinfo=UTC)  # courses are in the past, before this week
@@ -21,7 +29,15 @@ SYSTEM = Actor(None, NOW)
 def build(sessions: sessionmaker[Session], clinic_: Clinic, per_site: int = 14) -> int:
     with sessions() as db, db.begin():
         synth.generate(db, SYSTEM, clinic_.organization_id, 80, seed=5)
-        reviewer_user = staff.by_email(db, "admin@clinic.test")  # works at both sites
+        both_sites = [
+            (clinic_.north_site_id, Role.PRESCRIBER),
+            (clinic_.south_site_id, Role.PRESCRIBER),
+        ]
+        reviewer_user = staff.add(
+            db, SYSTEM, clinic_.organization_id, "both.sites@clinic.test", "Both Sites", PASSWORD,
+            both_sites,
+        )  # fmt: skip
+        consent.ensure_default_documents(db, SYSTEM, clinic_.organization_id)
         reviewer = Actor(staff.principal_for(db, reviewer_user), NOW)
         sites = clinic.sites_of(db, clinic_.organization_id)
         return synth_courses.build_courses(db, SYSTEM, reviewer, 7, sites, per_site)
@@ -70,3 +86,15 @@ def test_some_alerts_stay_open_and_the_oldest_per_site_is_acknowledged_with_a_no
         assert all(a.action_note and a.acknowledged_by_id for a in acknowledged)
         _, broken = audit.verify(db)
         assert broken is None
+
+
+def test_each_course_was_assessed_decided_and_consented_and_two_more_wait(sessions, clinic):
+    made = build(sessions, clinic)
+    with sessions() as db:
+        assert count(db, Intake.status == "complete", model=Intake) == made + 2
+        assert count(db, Intake.status == "draft", model=Intake) == 2
+        assert (
+            count(db, EligibilityDecision.decision == "not_eligible", model=EligibilityDecision)
+            == 2
+        )
+        assert count(db, model=ConsentSignature) == made

@@ -86,3 +86,29 @@ class ScheduleRule(StrEnum):
 
     BEFORE_EVERY_TREATMENT = "before_every_treatment"
     EVERY_N_DAYS = "every_n_days"
+
+
+class IntakeStatus(StrEnum):
+    """A draft is saved step by step; a complete intake is never changed again."""
+
+    DRAFT = "draft"
+    COMPLETE = "complete"
+
+
+class Eligibility(StrEnum):
+    """The prescriber's eligibility decision for one protocol."""
+
+    ELIGIBLE = "eligible"
+    ELIGIBLE_WITH_PRECAUTIONS = "eligible_with_precautions"
+    NOT_ELIGIBLE = "not_eligible"
+
+
+class KeyRisk(StrEnum):
+    """The risks a consent names, each ticked by the patient (issue 4; clinical-reference §3.7,
+    §11 item 6)."""
+
+    DISSOCIATION = "dissociation"
+    BLOOD_PRESSURE_RISE = "blood_pressure_rise"
+    SEDATION = "sedation"
+    NO_DRIVING_UNTIL_NEXT_DAY = "no_driving_until_next_day"
+    ABUSE_POTENTIAL = "abuse_potential"

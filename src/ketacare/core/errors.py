@@ -12,6 +12,8 @@ each: ``web/errors.py`` (HTML page or RFC 9457 problem document) and the CLI (on
     │   └── AccountLocked       too many failed attempts; says when it unlocks
     ├── ConfigurationError      settings are missing or unsafe
     ├── AuditChainBroken        the audit trail's hash chain does not verify
+    ├── ScreeningError          a screening request is unusable (core/screening)
+    │   └── InvalidIntake       intake facts of the wrong type or impossible value, by field
     ├── InvalidAnswers          an instrument's answers break its rules (core/instruments)
     ├── InvalidCutoffs          a clinic's outcome cut-off is not usable (core/instruments/outcomes)
     ├── LinkRefused             a patient portal link cannot be used (core/portal)

@@ -32,6 +32,10 @@ class Action(StrEnum):
     ACKNOWLEDGE_SAFETY_ALERT = "safety_alert.acknowledge"
     READ_OUTCOMES = "outcome.read"
     MANAGE_OUTCOME_SETTINGS = "outcome_settings.manage"
+    RECORD_INTAKE = "intake.write"
+    SIGN_ELIGIBILITY = "eligibility.sign"
+    WITNESS_CONSENT = "consent.witness"
+    MANAGE_CONSENT_DOCUMENTS = "consent_documents.manage"
 
 
 _CLINICAL = frozenset(
@@ -52,12 +56,18 @@ _CLINICAL = frozenset(
 # risk (issue 3: "a prescriber or therapist").
 _MEASUREMENT = frozenset({Action.READ_OUTCOMES, Action.RECORD_INSTRUMENTS})
 _SAFETY = frozenset({Action.ACKNOWLEDGE_SAFETY_ALERT})
+# Assessment (issue 4): nurses and prescribers take the intake and witness consent (therapists
+# read it through READ_PATIENT). Only a licensed prescriber signs an eligibility decision, and a
+# consent is witnessed by a clinician (prescriber or nurse), so the admin role is denied those two
+# actions; prescribers and admins keep the consent texts.
+_INTAKE = frozenset({Action.RECORD_INTAKE, Action.WITNESS_CONSENT})
+_PRESCRIBING = frozenset({Action.SIGN_ELIGIBILITY, Action.MANAGE_CONSENT_DOCUMENTS})
 
 # Researchers work on de-identified reports only (later issues); they never open a chart.
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
-    Role.ADMIN: frozenset(Action),
-    Role.PRESCRIBER: _CLINICAL | _MEASUREMENT | _SAFETY,
-    Role.NURSE: _CLINICAL | _MEASUREMENT,
+    Role.ADMIN: frozenset(Action) - {Action.SIGN_ELIGIBILITY, Action.WITNESS_CONSENT},
+    Role.PRESCRIBER: _CLINICAL | _MEASUREMENT | _SAFETY | _INTAKE | _PRESCRIBING,
+    Role.NURSE: _CLINICAL | _MEASUREMENT | _INTAKE,
     Role.THERAPIST: (_CLINICAL | _MEASUREMENT | _SAFETY)
     - {Action.WRITE_PATIENT, Action.WRITE_APPOINTMENTS},
     Role.FRONT_DESK: _CLINICAL,

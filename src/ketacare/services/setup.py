@@ -18,7 +18,7 @@ from ketacare.core.enums import LocationKind, Role
 from ketacare.core.errors import Conflict, NotFound, ValidationFailed
 from ketacare.db.engine import session_factory, transaction
 from ketacare.db.models import Organization, StaffUser
-from ketacare.services import clinic, staff, synth, synth_courses
+from ketacare.services import clinic, consent, staff, synth, synth_courses
 from ketacare.services.context import Actor
 
 
@@ -53,6 +53,7 @@ def initialize(db: Session, actor: Actor, first: FirstRun) -> StaffUser:
         )
     _check_timezone(first.timezone)
     org = clinic.create_organization(db, actor, first.organization_name)
+    consent.ensure_default_documents(db, actor, org.id)
     site = clinic.add_site(
         db, actor, org, first.site_code.strip().upper(), first.site_name.strip(), first.timezone
     )
@@ -133,6 +134,7 @@ def build_demo_clinic(
     if demo_exists(db):
         raise Conflict("The demo clinic is already built; rebuild it with: ketacare demo --reset")
     org = clinic.create_organization(db, actor, DEMO_ORGANIZATION)
+    consent.ensure_default_documents(db, actor, org.id)
     site_ids = []
     for code, name, timezone in DEMO_SITES:
         site = clinic.add_site(db, actor, org, code, name, timezone)

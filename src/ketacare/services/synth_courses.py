@@ -1,4 +1,5 @@
-"""Synthetic courses of care for the demo: past treatments, scores over time, alerts, schedules.
+"""Synthetic courses of care for the demo: assessments, past treatments, scores over time,
+alerts and schedules.
 
 For the first ``per_site`` patients of each site: an induction of twice-weekly treatments for
 three weeks, then one every two weeks, 4 to 8 weeks back from this week's Monday (site time).
@@ -30,7 +31,7 @@ from ketacare.core.enums import (
 )
 from ketacare.core.instruments import INSTRUMENTS, score
 from ketacare.db.models import Appointment, Location, Patient, Site
-from ketacare.services import responses, safety, schedules
+from ketacare.services import responses, safety, schedules, synth_assessments
 from ketacare.services.context import Actor
 from ketacare.services.synth_schedule import TREATMENT_LENGTH, TREATMENT_STARTS
 
@@ -59,9 +60,11 @@ def build_courses(
     made = 0
     for site in sites:
         for course in _courses(db, rng, actor.at, site, per_site):
+            synth_assessments.assess(db, reviewer, rng, course.patient, course.first_day)
             _history(db, actor, rng, site, course)
             made += 1
         _acknowledge_oldest(db, reviewer, site)
+        synth_assessments.waiting_list(db, reviewer, rng, site.id, skip=per_site)
     return made
 
 

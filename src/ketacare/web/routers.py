@@ -5,13 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ketacare.web.api.v1 import appointments as api_appointments
+from ketacare.web.api.v1 import intakes as api_intakes
 from ketacare.web.api.v1 import patients as api_patients
 from ketacare.web.api.v1 import staff as api_staff
 from ketacare.web.pages import (
     account,
     auth,
+    consent,
+    consent_documents,
     health,
     instrument_schedules,
+    intake,
     mfa_policy,
     outcome_settings,
     outcomes,
@@ -20,6 +24,7 @@ from ketacare.web.pages import (
     portal,
     portal_links,
     safety_alerts,
+    screening,
     sign_in_code,
     staff,
     today,
@@ -34,6 +39,7 @@ ALL: list[APIRouter] = [
     api_patients.router,
     api_staff.router,
     api_appointments.router,
+    api_intakes.router,
     today.router,
     patients.router,
     patient_chart.router,
@@ -44,4 +50,8 @@ ALL: list[APIRouter] = [
     instrument_schedules.router,
     safety_alerts.router,
     outcome_settings.router,
+    intake.router,
+    screening.router,
+    consent.router,
+    consent_documents.router,
 ]

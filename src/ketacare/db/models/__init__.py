@@ -1,5 +1,11 @@
 """Every table, importable from one place (Alembic and queries use ``Base.metadata``)."""
 
+from ketacare.db.models.assessment import (
+    ConsentDocument,
+    ConsentSignature,
+    EligibilityDecision,
+    Intake,
+)
 from ketacare.db.models.audit import AuditChainHead, AuditEvent
 from ketacare.db.models.measurement import (
     InstrumentResponse,
@@ -18,8 +24,12 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "BodyMeasurement",
+    "ConsentDocument",
+    "ConsentSignature",
+    "EligibilityDecision",
     "InstrumentResponse",
     "InstrumentSchedule",
+    "Intake",
     "Location",
     "LoginSession",
     "Organization",

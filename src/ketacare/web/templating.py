@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,16 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["version"] = __version__
+
+_SOURCE_KEY = re.compile(r"\s*\[[A-Z0-9][A-Z0-9\-.]*\]")
+
+
+def without_source_keys(text: str) -> str:
+    """Drop reference keys such as ``[PFIZER-2010]``: staff pages cite them, patients need not."""
+    return re.sub(r"\.\.+", ".", _SOURCE_KEY.sub("", text))  # "Inc. [KEY]." must not end "Inc.."
+
+
+templates.env.filters["without_source_keys"] = without_source_keys
 
 
 def render(

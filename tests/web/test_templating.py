@@ -1,0 +1,26 @@
+"""Patients see licence notices without the reference keys that staff pages cite."""
+
+from __future__ import annotations
+
+import pytest
+
+from ketacare.core.instruments import INSTRUMENTS
+from ketacare.web.templating import without_source_keys
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("© Pfizer Inc. [PHQ-HIST]. No permission required. [PFIZER-2010]",
+         "© Pfizer Inc. No permission required."),
+        ("Public domain [PCL5-PD].", "Public domain."),
+        ("No keys here.", "No keys here."),
+    ],
+)  # fmt: skip
+def test_reference_keys_are_dropped_from_text_for_patients(text: str, shown: str):
+    assert without_source_keys(text) == shown
+
+
+@pytest.mark.parametrize("code", sorted(INSTRUMENTS))
+def test_no_licence_note_keeps_a_bracketed_key_for_patients(code: str):
+    assert "[" not in without_source_keys(INSTRUMENTS[code].licence_note)

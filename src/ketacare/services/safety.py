@@ -20,7 +20,7 @@ from ketacare.core.enums import AlertLevel, AuditAction
 from ketacare.core.errors import Conflict, NotFound, ValidationFailed
 from ketacare.core.instruments import SUICIDAL_BEHAVIOR, SUICIDAL_IDEATION, Score, instrument
 from ketacare.core.permissions import Action
-from ketacare.db.models import InstrumentResponse, Patient, SafetyAlert
+from ketacare.db.models import InstrumentResponse, Patient, SafetyAlert, Site
 from ketacare.services import audit
 from ketacare.services.context import Actor
 
@@ -37,6 +37,7 @@ class AlertRow:
 
     alert: SafetyAlert
     patient: Patient
+    site_timezone: str = "UTC"  # times are shown in the clock of the patient's site
 
 
 def alert_for(score: Score) -> tuple[AlertLevel, str] | None:
@@ -108,8 +109,9 @@ def open_alerts(
     """Unacknowledged alerts at the given sites (default: every site the actor reads outcomes
     at), most urgent first, then oldest first. Roles without outcome access get none."""
     query = (
-        select(SafetyAlert, Patient)
+        select(SafetyAlert, Patient, Site.timezone)
         .join(Patient, Patient.id == SafetyAlert.patient_id)
+        .join(Site, Site.id == SafetyAlert.site_id)
         .where(SafetyAlert.acknowledged_at.is_(None))
         .order_by(case(_URGENCY, value=SafetyAlert.level, else_=3), SafetyAlert.raised_at)
     )
@@ -118,7 +120,7 @@ def open_alerts(
         query = query.where(SafetyAlert.site_id.in_(sites))
     if patient_id is not None:
         query = query.where(SafetyAlert.patient_id == patient_id)
-    rows = [AlertRow(alert, patient) for alert, patient in db.execute(query).all()]
+    rows = [AlertRow(alert, patient, zone) for alert, patient, zone in db.execute(query).all()]
     if rows:
         patient_ids = sorted({row.patient.id for row in rows})
         audit.record(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -27,6 +29,14 @@ def without_source_keys(text: str) -> str:
 
 
 templates.env.filters["without_source_keys"] = without_source_keys
+
+
+def at_site(instant: datetime, zone: str) -> str:
+    """An instant on the site's own clock with the zone's abbreviation: ``2026-11-24 09:15 EST``."""
+    return instant.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+templates.env.filters["at_site"] = at_site
 
 
 def render(

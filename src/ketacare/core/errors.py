@@ -19,6 +19,9 @@ each: ``web/errors.py`` (HTML page or RFC 9457 problem document) and the CLI (on
     ├── LinkRefused             a patient portal link cannot be used (core/portal)
     │   ├── LinkNotFound, LinkExpired, LinkSpent, LinkLocked, DateOfBirthNeeded
     ├── DateOfBirthMismatch     the date of birth typed on the portal does not match
+    ├── DosingError             a dose, volume or rate cannot be calculated safely (core/dosing)
+    ├── InvalidProtocol         a protocol's values contradict each other (core/protocols)
+    ├── PlanningError           treatment dates cannot be planned as asked (core/protocols)
     └── MailNotSent             the SMTP server did not take a message (interop/mail)
 """
 

@@ -1,0 +1,1 @@
+"""Protocols as data (model, shipped defaults) and the planning of a course's treatment dates."""

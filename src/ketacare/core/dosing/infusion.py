@@ -21,6 +21,7 @@ from ketacare.core.dosing.caps import (
     exceeded,
 )
 from ketacare.core.dosing.errors import DosingError
+from ketacare.core.dosing.plan import WeighedPlan
 from ketacare.core.dosing.quantities import (
     DOSE_STEP_MG,
     RATE_STEP_ML_PER_H,
@@ -30,13 +31,13 @@ from ketacare.core.dosing.quantities import (
     positive,
     round_half_up,
 )
-from ketacare.core.dosing.weights import DosingWeight, WeightBasis, as_dosing_weight
+from ketacare.core.dosing.weights import DosingWeight, as_dosing_weight
 
 MINUTES_PER_HOUR = 60
 
 
 @dataclass(frozen=True)
-class InfusionPlan:
+class InfusionPlan(WeighedPlan):
     """What to prepare and program, with every input it came from and any cap override."""
 
     weight: DosingWeight
@@ -52,19 +53,6 @@ class InfusionPlan:
     rate_ml_per_h: Decimal
     override: PrescriberOverride | None = None
     cap_exceeded: tuple[str, ...] = ()
-
-    @property
-    def weight_kg(self) -> Decimal:
-        return self.weight.kg
-
-    @property
-    def weight_basis(self) -> WeightBasis:
-        return self.weight.basis
-
-    @property
-    def overridden(self) -> bool:
-        """True when the dose is above a cap and a prescriber's override allowed it."""
-        return self.override is not None
 
 
 def plan_infusion(

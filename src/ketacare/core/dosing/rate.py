@@ -20,6 +20,7 @@ from ketacare.core.dosing.caps import (
     exceeded,
 )
 from ketacare.core.dosing.errors import DosingError
+from ketacare.core.dosing.plan import WeighedPlan
 from ketacare.core.dosing.quantities import (
     CONCENTRATION_STEP_MG_PER_ML,
     DOSE_STEP_MG,
@@ -28,11 +29,11 @@ from ketacare.core.dosing.quantities import (
     positive,
     round_half_up,
 )
-from ketacare.core.dosing.weights import DosingWeight, WeightBasis, as_dosing_weight
+from ketacare.core.dosing.weights import DosingWeight, as_dosing_weight
 
 
 @dataclass(frozen=True)
-class RateInfusionPlan:
+class RateInfusionPlan(WeighedPlan):
     """The hourly dose and pump rate, with every input it came from and any cap override."""
 
     weight: DosingWeight
@@ -44,19 +45,6 @@ class RateInfusionPlan:
     rate_ml_per_h: Decimal
     override: PrescriberOverride | None = None
     cap_exceeded: tuple[str, ...] = ()
-
-    @property
-    def weight_kg(self) -> Decimal:
-        return self.weight.kg
-
-    @property
-    def weight_basis(self) -> WeightBasis:
-        return self.weight.basis
-
-    @property
-    def overridden(self) -> bool:
-        """True when the dose is above a cap and a prescriber's override allowed it."""
-        return self.override is not None
 
 
 def plan_rate_infusion(

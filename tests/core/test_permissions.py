@@ -50,7 +50,12 @@ def test_a_researcher_may_still_manage_their_own_account():
     assert allowed(researcher, Action.MANAGE_OWN_ACCOUNT, NORTH)
 
 
-LICENSED_CLINICIAN_ONLY = {Action.SIGN_ELIGIBILITY, Action.WITNESS_CONSENT}
+LICENSED_CLINICIAN_ONLY = {
+    Action.SIGN_ELIGIBILITY,
+    Action.WITNESS_CONSENT,
+    Action.ORDER_COURSE,
+    Action.MANAGE_PROTOCOLS,
+}
 
 
 @pytest.mark.parametrize("action", sorted(set(Action) - LICENSED_CLINICIAN_ONLY))
@@ -61,7 +66,7 @@ def test_an_admin_may_do_everything_else_at_their_site(action: Action):
 
 
 @pytest.mark.parametrize("action", sorted(LICENSED_CLINICIAN_ONLY))
-def test_an_admin_may_not_sign_eligibility_or_witness_consent_by_that_role_alone(action: Action):
+def test_an_admin_may_not_do_a_licensed_clinicians_work_by_that_role_alone(action: Action):
     admin = principal({NORTH: frozenset({Role.ADMIN})})
     assert not allowed(admin, action)
     prescribing_admin = principal({NORTH: frozenset({Role.ADMIN, Role.PRESCRIBER})})

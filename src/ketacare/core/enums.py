@@ -112,3 +112,35 @@ class KeyRisk(StrEnum):
     SEDATION = "sedation"
     NO_DRIVING_UNTIL_NEXT_DAY = "no_driving_until_next_day"
     ABUSE_POTENTIAL = "abuse_potential"
+
+
+class CourseStatus(StrEnum):
+    """Where a course stands: running, finished as ordered, or stopped early by the prescriber."""
+
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+
+
+class CoursePhase(StrEnum):
+    """The phases of a course (clinical-reference §1.2, §3.2)."""
+
+    INDUCTION = "induction"
+    MAINTENANCE = "maintenance"
+
+
+class MaintenanceDecision(StrEnum):
+    """The prescriber's end-of-induction review: continue into maintenance, or end the course."""
+
+    CONTINUE = "continue"
+    STOP = "stop"
+
+
+class JobStatus(StrEnum):
+    """A background job's life: waiting, claimed by a worker, finished, given up, or withdrawn."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"

@@ -36,6 +36,10 @@ class Action(StrEnum):
     SIGN_ELIGIBILITY = "eligibility.sign"
     WITNESS_CONSENT = "consent.witness"
     MANAGE_CONSENT_DOCUMENTS = "consent_documents.manage"
+    READ_PROTOCOLS = "protocol.read"
+    MANAGE_PROTOCOLS = "protocol.manage"
+    ORDER_COURSE = "course.order"
+    MANAGE_SCHEDULING = "scheduling.manage"
 
 
 _CLINICAL = frozenset(
@@ -62,13 +66,23 @@ _SAFETY = frozenset({Action.ACKNOWLEDGE_SAFETY_ALERT})
 # actions; prescribers and admins keep the consent texts.
 _INTAKE = frozenset({Action.RECORD_INTAKE, Action.WITNESS_CONSENT})
 _PRESCRIBING = frozenset({Action.SIGN_ELIGIBILITY, Action.MANAGE_CONSENT_DOCUMENTS})
+# Courses (issue 5): a course is a prescriber's order, and a protocol's doses and bounds are a
+# prescriber's to change, so admins read protocols but neither order nor edit them. Anyone who
+# books appointments may move or cancel a course's treatments (WRITE_APPOINTMENTS); only admins
+# set opening hours, the staff rota and the scheduling settings. The admin role is denied what
+# only a licensed clinician does.
+_CLINICIANS_ONLY = frozenset(
+    {Action.SIGN_ELIGIBILITY, Action.WITNESS_CONSENT, Action.ORDER_COURSE, Action.MANAGE_PROTOCOLS}
+)
+_PROTOCOL_READERS = frozenset({Action.READ_PROTOCOLS})
+_COURSES = frozenset({Action.ORDER_COURSE, Action.MANAGE_PROTOCOLS}) | _PROTOCOL_READERS
 
 # Researchers work on de-identified reports only (later issues); they never open a chart.
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
-    Role.ADMIN: frozenset(Action) - {Action.SIGN_ELIGIBILITY, Action.WITNESS_CONSENT},
-    Role.PRESCRIBER: _CLINICAL | _MEASUREMENT | _SAFETY | _INTAKE | _PRESCRIBING,
-    Role.NURSE: _CLINICAL | _MEASUREMENT | _INTAKE,
-    Role.THERAPIST: (_CLINICAL | _MEASUREMENT | _SAFETY)
+    Role.ADMIN: frozenset(Action) - _CLINICIANS_ONLY,
+    Role.PRESCRIBER: _CLINICAL | _MEASUREMENT | _SAFETY | _INTAKE | _PRESCRIBING | _COURSES,
+    Role.NURSE: _CLINICAL | _MEASUREMENT | _INTAKE | _PROTOCOL_READERS,
+    Role.THERAPIST: (_CLINICAL | _MEASUREMENT | _SAFETY | _PROTOCOL_READERS)
     - {Action.WRITE_PATIENT, Action.WRITE_APPOINTMENTS},
     Role.FRONT_DESK: _CLINICAL,
     Role.RESEARCHER: frozenset({Action.MANAGE_OWN_ACCOUNT}),

@@ -5,14 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ketacare.web.api.v1 import appointments as api_appointments
+from ketacare.web.api.v1 import courses as api_courses
 from ketacare.web.api.v1 import intakes as api_intakes
 from ketacare.web.api.v1 import patients as api_patients
+from ketacare.web.api.v1 import protocols as api_protocols
 from ketacare.web.api.v1 import staff as api_staff
 from ketacare.web.pages import (
     account,
     auth,
+    calendar,
     consent,
     consent_documents,
+    courses,
     health,
     instrument_schedules,
     intake,
@@ -23,7 +27,9 @@ from ketacare.web.pages import (
     patients,
     portal,
     portal_links,
+    protocols,
     safety_alerts,
+    scheduling_setup,
     screening,
     sign_in_code,
     staff,
@@ -54,4 +60,10 @@ ALL: list[APIRouter] = [
     screening.router,
     consent.router,
     consent_documents.router,
+    api_protocols.router,
+    api_courses.router,
+    protocols.router,
+    scheduling_setup.router,
+    courses.router,
+    calendar.router,
 ]

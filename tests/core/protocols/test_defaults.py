@@ -167,7 +167,7 @@ def test_esketamine_follows_the_label_devices_doses_and_observation() -> None:
             ),
         ),
         (
-            "oral_ketamine",
+            "oral_sublingual_ketamine",
             (
                 "dose default",
                 "dose min",
@@ -187,7 +187,7 @@ def test_protocols_list_exactly_what_the_clinic_must_still_set(
     assert protocol.requires_clinic_configuration == bool(unset)
 
 
-@pytest.mark.parametrize("code", ["im_ketamine", "oral_ketamine"])
+@pytest.mark.parametrize("code", ["im_ketamine", "oral_sublingual_ketamine"])
 def test_im_and_oral_ship_with_no_dose_numbers(code: str) -> None:
     rule = DEFAULT_PROTOCOLS[code].dose_rule
     for setting in (rule.default, rule.min, rule.max, rule.cap):

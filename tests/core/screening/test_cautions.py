@@ -49,7 +49,7 @@ def test_each_caution_fires_on_its_fact_and_not_otherwise(
         "iv_ketamine_depression",
         "iv_ketamine_pain",
         "im_ketamine",
-        "oral_ketamine",
+        "oral_sublingual_ketamine",
     ],
 )
 def test_current_suicidality_points_to_the_cssrs_for_every_protocol(protocol: str):

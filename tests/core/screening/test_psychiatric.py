@@ -73,7 +73,7 @@ def test_schizophrenia_alone_needs_careful_assessment_for_esketamine():
 
 
 def test_current_psychosis_is_flagged_for_ketamine_depression_protocols_by_every_route():
-    for protocol in ("iv_ketamine_depression", "im_ketamine", "oral_ketamine"):
+    for protocol in ("iv_ketamine_depression", "im_ketamine", "oral_sublingual_ketamine"):
         assert "depression.psychosis" in rule_ids(
             protocol, {"psychiatric.psychosis_history": "current"}
         )

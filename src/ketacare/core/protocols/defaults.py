@@ -17,7 +17,7 @@ from ketacare.core.protocols.racemic import (
     IM_KETAMINE,
     IV_KETAMINE_DEPRESSION,
     IV_KETAMINE_PAIN,
-    ORAL_KETAMINE,
+    ORAL_SUBLINGUAL_KETAMINE,
 )
 
 DEFAULT_PROTOCOLS: Mapping[str, Protocol] = MappingProxyType(
@@ -28,7 +28,7 @@ DEFAULT_PROTOCOLS: Mapping[str, Protocol] = MappingProxyType(
             IV_KETAMINE_DEPRESSION,
             IV_KETAMINE_PAIN,
             IM_KETAMINE,
-            ORAL_KETAMINE,
+            ORAL_SUBLINGUAL_KETAMINE,
         )
     }
 )

@@ -74,6 +74,9 @@ ESKETAMINE_NASAL = Protocol(
             f"§3.2 {SPRAVATO}; evaluate benefit at the end of induction",
         ),
     ),
+    prescriber_on_site=Sourced(
+        True, "§3.9: a prescriber on site during administration and monitoring [REMS-FDA]"
+    ),
     min_observation_min=Sourced(120, "§3.5: at least 2 hours [SPR-PI2019] [SPR-HCP]"),
     monitoring_checkpoints=(
         Checkpoint("bp_before_dose", "before_dose", "blood pressure", "§3.4 [SPR-HCP]"),

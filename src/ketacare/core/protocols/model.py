@@ -213,6 +213,9 @@ class Protocol:
     bolus: DoseRule | None = None
     total_floor: TotalDoseFloor | None = None
     device: Device | None = None
+    prescriber_on_site: Setting[bool] = ClinicDefault(
+        False, "clinic policy: the reference requires a prescriber on site only for esketamine"
+    )
     notes: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:

@@ -177,4 +177,6 @@ def _clinic_set(code: str, name: str, route: Route, kind: DoseKind) -> Protocol:
 
 
 IM_KETAMINE = _clinic_set("im_ketamine", "IM ketamine for depression", "intramuscular", "mg_per_kg")
-ORAL_KETAMINE = _clinic_set("oral_ketamine", "Oral ketamine for depression", "oral", "fixed_mg")
+ORAL_SUBLINGUAL_KETAMINE = _clinic_set(
+    "oral_sublingual_ketamine", "Oral or sublingual ketamine for depression", "oral", "fixed_mg"
+)

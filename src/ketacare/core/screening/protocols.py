@@ -56,8 +56,8 @@ PROTOCOLS: dict[str, Protocol] = {
             "clinical-reference §1.3",
         ),
         Protocol(
-            "oral_ketamine",
-            "Oral ketamine for depression",
+            "oral_sublingual_ketamine",
+            "Oral or sublingual ketamine for depression",
             "oral",
             "racemic_depression",
             "Rule set of IV ketamine for depression (no oral-specific source), "

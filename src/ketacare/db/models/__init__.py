@@ -7,6 +7,8 @@ from ketacare.db.models.assessment import (
     Intake,
 )
 from ketacare.db.models.audit import AuditChainHead, AuditEvent
+from ketacare.db.models.courses import Course, ProtocolVersion
+from ketacare.db.models.jobs import Job
 from ketacare.db.models.measurement import (
     InstrumentResponse,
     InstrumentSchedule,
@@ -16,6 +18,13 @@ from ketacare.db.models.measurement import (
 )
 from ketacare.db.models.org import Location, Organization, Site
 from ketacare.db.models.patients import Appointment, BodyMeasurement, Patient
+from ketacare.db.models.scheduling import (
+    SchedulingSettings,
+    SiteClosure,
+    SiteOpeningHours,
+    StaffAbsence,
+    StaffRota,
+)
 from ketacare.db.models.staff import AccessToken, LoginSession, RoleGrant, RoleMfaPolicy, StaffUser
 
 __all__ = [
@@ -26,19 +35,27 @@ __all__ = [
     "BodyMeasurement",
     "ConsentDocument",
     "ConsentSignature",
+    "Course",
     "EligibilityDecision",
     "InstrumentResponse",
     "InstrumentSchedule",
     "Intake",
+    "Job",
     "Location",
     "LoginSession",
     "Organization",
     "OutcomeCutoff",
     "Patient",
     "PortalLink",
+    "ProtocolVersion",
     "RoleGrant",
     "RoleMfaPolicy",
     "SafetyAlert",
+    "SchedulingSettings",
     "Site",
+    "SiteClosure",
+    "SiteOpeningHours",
+    "StaffAbsence",
+    "StaffRota",
     "StaffUser",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ketacare.db.schema import Base, UTCDateTime
@@ -71,6 +71,9 @@ class BodyMeasurement(Base):
 
 
 class Appointment(Base):
+    """A booking at a site, in a chair or room. A course's treatments carry the course, phase and
+    their place in it; ``revision`` counts changes, for the iCalendar SEQUENCE sent to patients."""
+
     __tablename__ = "appointment"
     __table_args__ = (Index("ix_appointment_site_starts_at", "site_id", "starts_at"),)
 
@@ -83,3 +86,8 @@ class Appointment(Base):
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+    course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course.id"), nullable=True, index=True
+    )
+    course_phase: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)

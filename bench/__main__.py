@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 
-from bench import patient_search
+from bench import course_planning, patient_search
 from bench.databases import Target, postgres_target, postgres_version, sqlite_target
 from bench.machine import describe
 from bench.report import REPORT, machine_lines, update_section
@@ -22,26 +22,50 @@ def targets(postgres: str | None) -> Iterator[list[Target]]:
         yield found
 
 
+BENCHMARKS = ("patient-search", "course-planning")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--patients", type=int, default=100_000, help="synthetic patients")
+    parser.add_argument("--only", choices=BENCHMARKS, help="run this benchmark alone")
     args = parser.parse_args()
     postgres = postgres_version()
+    when = datetime.now(UTC).strftime("%Y-%m-%d")
+    machine = "\n".join([f"Run on {when} on:", "", *machine_lines(describe(), postgres)])
+    if args.only in (None, "patient-search"):
+        search_patients(args.patients, postgres, machine)
+    if args.only in (None, "course-planning"):
+        plan_courses(machine)
+    print(f"wrote {REPORT}")
+
+
+def search_patients(patients: int, postgres: str | None, machine: str) -> None:
     runs = []
     with targets(postgres) as found:
         for target in found:
-            print(f"patient search on {target.label}: building {args.patients:,} patients…")
-            result = patient_search.run(target, args.patients)
+            print(f"patient search on {target.label}: building {patients:,} patients…")
+            result = patient_search.run(target, patients)
             print(
                 f"  synth {result.synth_seconds:.1f} s; search median "
                 f"{result.overall.median_ms:.2f} ms, p95 {result.overall.p95_ms:.2f} ms, "
                 f"max {result.overall.max_ms:.2f} ms"
             )
             runs.append(result)
-    when = datetime.now(UTC).strftime("%Y-%m-%d")
-    machine = [f"Run on {when} on:", "", *machine_lines(describe(), postgres)]
-    update_section("patient-search", patient_search.report(runs, "\n".join(machine)))
-    print(f"wrote {REPORT}")
+    update_section("patient-search", patient_search.report(runs, machine))
+
+
+def plan_courses(machine: str) -> None:
+    print(
+        f"course planning: {course_planning.EXISTING} bookings on {course_planning.CHAIRS} chairs…"
+    )
+    result = course_planning.run()
+    t = result.timings
+    print(
+        f"  median {t.median_ms:.2f} ms, p95 {t.p95_ms:.2f} ms, max {t.max_ms:.2f} ms; "
+        f"{result.refused} of {t.count} refused"
+    )
+    update_section("course-planning", course_planning.report(result, machine))
 
 
 if __name__ == "__main__":

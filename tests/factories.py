@@ -1,20 +1,24 @@
-"""A small seeded clinic shared by tests: one organization, two sites, chairs, one user per role."""
+"""A small seeded clinic shared by tests: one organization, two sites, chairs, one user per role,
+opening hours and a staff rota so treatments can be booked."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from ketacare.core.enums import LocationKind, Role
 from ketacare.core.patients import PatientDetails
+from ketacare.core.scheduling.defaults import DEFAULT_SETTINGS
 from ketacare.db.models import Patient
-from ketacare.services import clinic, patients, staff
+from ketacare.services import clinic, patients, rota, scheduling_setup, site_hours, staff
 from ketacare.services.context import Actor
 
 PASSWORD = "correct horse battery staple"
 SEEDED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+WORKING_DAY = (time(8, 0), time(18, 0))  # Monday to Friday at both sites, on the rota too
+CHAIRS_PER_NURSE = 2
 
 
 @dataclass
@@ -61,7 +65,26 @@ def seed_clinic(factory: sessionmaker[Session]) -> Clinic:
             PASSWORD,
             [(south.id, Role.NURSE)],
         )
+        _seed_scheduling(db, system, seeded)
     return seeded
+
+
+def _seed_scheduling(db: Session, system: Actor, seeded: Clinic) -> None:
+    """Both sites open weekdays; North's nurse and prescriber and the South nurse work them."""
+    weekdays = dict.fromkeys(range(5), WORKING_DAY)
+    for site_id in (seeded.north_site_id, seeded.south_site_id):
+        site_hours.set_opening_hours(db, system, site_id, weekdays)
+    on_rota = (
+        (seeded.users[Role.NURSE], seeded.north_site_id, "nurse"),
+        (seeded.users[Role.PRESCRIBER], seeded.north_site_id, "prescriber"),
+        (seeded.south_nurse_email, seeded.south_site_id, "nurse"),
+    )
+    for email, site_id, role in on_rota:
+        user_id = staff.by_email(db, email).id
+        for weekday in weekdays:
+            rota.add_rota_line(db, system, site_id, user_id, role, weekday, *WORKING_DAY)
+    settings = {**asdict(DEFAULT_SETTINGS), "chairs_per_nurse": CHAIRS_PER_NURSE}
+    scheduling_setup.update_settings(db, system, seeded.organization_id, settings)
 
 
 def patient_details(site_id: int, **overrides: object) -> PatientDetails:

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     mail_from: str = ""
     public_base_url: str = ""
     portal_link_hours: int = Field(default=72, ge=1, le=24 * 30)
+    # The background worker sending appointment e-mails; unset means on, except in test mode.
+    jobs_worker: bool | None = None
+    jobs_poll_seconds: float = Field(default=5, gt=0, le=300)
 
     @field_validator("database_url")
     @classmethod
@@ -78,6 +81,12 @@ class Settings(BaseSettings):
     @property
     def email_enabled(self) -> bool:
         return bool(self.smtp_host)
+
+    @property
+    def runs_jobs_worker(self) -> bool:
+        """Whether the web app runs the job worker: KETACARE_JOBS_WORKER, else on outside tests
+        (a test starts its own worker when it wants one)."""
+        return self.mode != "test" if self.jobs_worker is None else self.jobs_worker
 
     @property
     def resolved_public_base_url(self) -> str:

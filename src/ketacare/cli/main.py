@@ -14,7 +14,7 @@ from rich.text import Text
 from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
-from ketacare.cli import audit, backup, db, demo, init, serve, synth, users
+from ketacare.cli import audit, backup, db, demo, init, jobs, serve, synth, users
 from ketacare.cli.runtime import err
 from ketacare.core.errors import KetacareError
 
@@ -54,6 +54,7 @@ app.command("synth")(synth.synth)
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(audit.app, name="audit")
+app.add_typer(jobs.app, name="jobs")
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ each: ``web/errors.py`` (HTML page or RFC 9457 problem document) and the CLI (on
     ├── DosingError             a dose, volume or rate cannot be calculated safely (core/dosing)
     ├── InvalidProtocol         a protocol's values contradict each other (core/protocols)
     ├── PlanningError           treatment dates cannot be planned as asked (core/protocols)
+    ├── SchedulingError         a treatment cannot be put on a chair as asked (core/scheduling)
     └── MailNotSent             the SMTP server did not take a message (interop/mail)
 """
 

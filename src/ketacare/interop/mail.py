@@ -1,7 +1,8 @@
 """Sending email through the clinic's SMTP server (standard library ``smtplib``).
 
-One message per connection: questionnaire links go out one at a time from a staff action, so a
-pooled connection would only add failure modes. Every failure becomes ``MailNotSent`` with a
+One message per connection: questionnaire links go out one at a time from a staff action and
+appointment e-mails one at a time from the job worker, so a pooled connection would only add
+failure modes. Every failure becomes ``MailNotSent`` with a
 message staff can act on; the password never appears in it.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -20,6 +22,17 @@ from ketacare.settings import Settings
 
 class MailNotSent(KetacareError):
     """The SMTP server could not be reached or refused the message; nothing was delivered."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message, e.g. ``Attachment("invite.ics", ics, "text/calendar",
+    {"method": "REQUEST"})``; ``params`` go into its Content-Type header."""
+
+    filename: str
+    content: bytes
+    content_type: str
+    params: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,9 +62,25 @@ class SmtpMailer:
             timeout_seconds=settings.smtp_timeout_seconds,
         )
 
-    def send(self, to: str, subject: str, text_body: str, html_body: str | None = None) -> None:
+    def send(
+        self,
+        to: str,
+        subject: str,
+        text_body: str,
+        html_body: str | None = None,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
         """Deliver one message to ``to``; raises ``MailNotSent`` on any failure."""
         message = self._message(to, subject, text_body, html_body)
+        for attachment in attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            message.add_attachment(
+                attachment.content,
+                maintype=maintype,
+                subtype=subtype,
+                filename=attachment.filename,
+                params=dict(attachment.params),
+            )
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout_seconds) as smtp:
                 if self.starttls:

@@ -18,7 +18,16 @@ from ketacare.core.enums import LocationKind, Role
 from ketacare.core.errors import Conflict, NotFound, ValidationFailed
 from ketacare.db.engine import session_factory, transaction
 from ketacare.db.models import Organization, StaffUser
-from ketacare.services import clinic, consent, staff, synth, synth_courses
+from ketacare.services import (
+    clinic,
+    consent,
+    protocols,
+    staff,
+    synth,
+    synth_course_orders,
+    synth_courses,
+    synth_scheduling,
+)
 from ketacare.services.context import Actor
 
 
@@ -54,6 +63,7 @@ def initialize(db: Session, actor: Actor, first: FirstRun) -> StaffUser:
     _check_timezone(first.timezone)
     org = clinic.create_organization(db, actor, first.organization_name)
     consent.ensure_default_documents(db, actor, org.id)
+    protocols.ensure_default_protocols(db, actor, org.id)
     site = clinic.add_site(
         db, actor, org, first.site_code.strip().upper(), first.site_name.strip(), first.timezone
     )
@@ -135,6 +145,7 @@ def build_demo_clinic(
         raise Conflict("The demo clinic is already built; rebuild it with: ketacare demo --reset")
     org = clinic.create_organization(db, actor, DEMO_ORGANIZATION)
     consent.ensure_default_documents(db, actor, org.id)
+    protocols.ensure_default_protocols(db, actor, org.id)
     site_ids = []
     for code, name, timezone in DEMO_SITES:
         site = clinic.add_site(db, actor, org, code, name, timezone)
@@ -149,9 +160,11 @@ def build_demo_clinic(
         user = staff.add(db, actor, org.id, person.email, person.full_name, DEMO_PASSWORD, grants)
         if person.role is Role.PRESCRIBER:
             reviewer = Actor(staff.principal_for(db, user), actor.at, actor.ip_address)
+    synth_scheduling.seed_demo_scheduling(db, actor, org.id)
     summary = synth.generate(db, actor, org.id, patients, DEMO_SEED, progress)
     sites = clinic.sites_of(db, org.id)
     synth_courses.build_courses(db, actor, reviewer, DEMO_SEED, sites, DEMO_COURSES_PER_SITE)
+    synth_course_orders.build_course_orders(db, reviewer, DEMO_SEED, sites, DEMO_COURSES_PER_SITE)
     return summary
 
 

@@ -16,6 +16,7 @@ from ketacare.web.pages import (
     calendar,
     consent,
     consent_documents,
+    course_page,
     courses,
     health,
     instrument_schedules,
@@ -65,5 +66,6 @@ ALL: list[APIRouter] = [
     protocols.router,
     scheduling_setup.router,
     courses.router,
+    course_page.router,
     calendar.router,
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,6 +37,17 @@ def at_site(instant: datetime, zone: str) -> str:
 
 
 templates.env.filters["at_site"] = at_site
+
+
+def day_name(iso_day: str) -> str:
+    """The weekday of a typed ISO date ("Thursday"), or "" while the date is not valid."""
+    try:
+        return date.fromisoformat(iso_day).strftime("%A")
+    except ValueError:
+        return ""
+
+
+templates.env.filters["day_name"] = day_name
 
 
 def render(

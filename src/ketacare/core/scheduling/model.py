@@ -55,7 +55,8 @@ class SiteCalendar:
 
     ``chairs_per_nurse``: each nurse on duty covers that many occupied chairs at once (a clinic
     setting; the clinical reference gives no ratio). ``slot_step_min``: start times are multiples
-    of this many minutes after opening.
+    of this many minutes after opening. ``chair_ids`` in the order chairs are offered: the first
+    free one is booked.
     """
 
     zone: tzinfo

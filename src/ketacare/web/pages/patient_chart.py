@@ -16,7 +16,7 @@ from ketacare.core.enums import AppointmentKind
 from ketacare.core.patients import bmi
 from ketacare.core.permissions import Action, allowed
 from ketacare.db.models import Appointment, BodyMeasurement
-from ketacare.services import appointments, clinic, patients
+from ketacare.services import appointments, clinic, courses, patients
 from ketacare.web.deps import Viewer, get_db, requires
 from ketacare.web.forms import FormInput, form_of, saving
 from ketacare.web.pages.portal_links import send_form_context
@@ -77,6 +77,8 @@ def _chart_page(
         "booking": forms.get("booking", FormInput({"kind": "treatment"})),
         "can_edit": allowed(viewer.principal, Action.WRITE_PATIENT, site_id),
         "can_book": allowed(viewer.principal, Action.WRITE_APPOINTMENTS, site_id),
+        "courses": courses.courses_of(db, viewer.actor, patient_id),
+        "can_order_course": allowed(viewer.principal, Action.ORDER_COURSE, site_id),
         "next": f"/patients/{patient_id}",
         "show_patient": False,
         **alerts_context(db, viewer, patient_id=patient_id),

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from ketacare.core.enums import AppointmentStatus, CoursePhase, CourseStatus, Role
 from ketacare.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ketacare.db.models import Appointment, AuditEvent, Course, Job, SiteClosure
-from ketacare.services import course_changes, courses
+from ketacare.services import course_changes, courses, eligibility, intake
 from ketacare.services.course_planning import CourseOrder, propose
 from tests.factories import Clinic, add_patient
-from tests.services.assessment import actor_for
+from tests.services.assessment import CLEAN, actor_for
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
 MONDAY = date(2026, 3, 9)
@@ -284,3 +284,26 @@ def test_stopping_at_the_review_completes_the_course(sessions, clinic: Clinic):
         order = course_changes.maintenance_order(course, ESKETAMINE, MONDAY, 2, None, None)
         with pytest.raises(Conflict):
             course_changes.propose_maintenance(db, prescriber, course, order)
+
+
+def test_a_proposal_says_what_the_assessment_still_lacks(sessions, clinic: Clinic):
+    patient = add_patient(sessions, clinic.north_site_id)
+    with sessions() as db:
+        prescriber = actor_for(db, clinic.users[Role.PRESCRIBER], NOW)
+        proposal = propose(db, prescriber, esketamine_order(patient.id, clinic.north_site_id))
+    assert any("No current eligibility decision" in w for w in proposal.warnings)
+    assert any("Consent for this protocol is not signed" in w for w in proposal.warnings)
+
+
+def test_a_signed_not_eligible_decision_refuses_the_order(sessions, clinic: Clinic):
+    patient = add_patient(sessions, clinic.north_site_id)
+    with sessions() as db, db.begin():
+        prescriber = actor_for(db, clinic.users[Role.PRESCRIBER], NOW)
+        intake.complete(db, prescriber, patient.id, CLEAN)
+        eligibility.sign_decision(
+            db, prescriber, patient.id, ESKETAMINE, "not_eligible", "Uncontrolled hypertension."
+        )
+    with sessions() as db:
+        prescriber = actor_for(db, clinic.users[Role.PRESCRIBER], NOW)
+        with pytest.raises(Conflict, match="not eligible"):
+            propose(db, prescriber, esketamine_order(patient.id, clinic.north_site_id))

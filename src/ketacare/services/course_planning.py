@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from ketacare.core.enums import CoursePhase
+from ketacare.core.enums import CoursePhase, Eligibility
 from ketacare.core.errors import Conflict, NotFound, ValidationFailed
 from ketacare.core.permissions import Action
 from ketacare.core.protocols.model import ByReview, Protocol, value_of
@@ -31,6 +31,7 @@ from ketacare.core.protocols.timing import chair_minutes
 from ketacare.core.scheduling.model import SchedulingError, SiteCalendar, Slot, TreatmentNeeds
 from ketacare.core.scheduling.series import book_series
 from ketacare.db.models import Patient, ProtocolVersion, Site
+from ketacare.services import consent, eligibility
 from ketacare.services import protocols as protocol_store
 from ketacare.services.context import Actor
 from ketacare.services.responses import patient_for
@@ -105,7 +106,32 @@ def prepare(db: Session, actor: Actor, order: CourseOrder, version_id: int | Non
     preferences = TreatmentNeeds(
         0, False, frozenset(order.preferred_weekdays), order.preferred_time
     )
-    return plan_of(db, patient, site, version, order.dose, preferences)
+    plan = plan_of(db, patient, site, version, order.dose, preferences)
+    return replace(plan, warnings=plan.warnings + assessment_warnings(db, actor, patient, version))
+
+
+def assessment_warnings(
+    db: Session, actor: Actor, patient: Patient, version: ProtocolVersion
+) -> tuple[str, ...]:
+    """What the assessment still lacks for this protocol (issue 4): shown on the proposal, and
+    checked again when a treatment is cleared. A signed "not eligible" refuses the order."""
+    code = protocol_store.screening_code(version)
+    decision = eligibility.current_decision(db, actor, patient.id, code)
+    if decision is not None and decision.decision == Eligibility.NOT_ELIGIBLE:
+        raise Conflict(
+            "The prescriber's current eligibility decision for this protocol is "
+            "'not eligible'; a course cannot be ordered.",
+            "protocol",
+        )
+    found = []
+    if decision is None:
+        found.append(
+            "No current eligibility decision for this protocol: sign one before the first "
+            "treatment is cleared."
+        )
+    if not consent.has_valid_consent(db, patient.id, code):
+        found.append("Consent for this protocol is not signed yet.")
+    return tuple(found)
 
 
 def plan_of(

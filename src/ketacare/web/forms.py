@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -53,6 +53,17 @@ class FormInput:
             return date.fromisoformat(value)
         except ValueError:
             self.errors.setdefault(name, "Enter a date as YYYY-MM-DD.")
+            return None
+
+    def time(self, name: str) -> time | None:
+        """A ``type=time`` value (HH:MM, seconds allowed); blank is None."""
+        value = self.text(name)
+        if not value:
+            return None
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            self.errors.setdefault(name, "Enter a time as HH:MM.")
             return None
 
     def decimal(self, name: str, places: int) -> Decimal | None:

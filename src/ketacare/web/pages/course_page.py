@@ -28,7 +28,7 @@ from ketacare.services.course_planning import Proposal
 from ketacare.services.courses import CourseView
 from ketacare.web.deps import Viewer, get_db, requires
 from ketacare.web.forms import FormInput, form_of, saving
-from ketacare.web.pages.courses import proposal_page, rows_of, slots_of, time_of
+from ketacare.web.pages.courses import proposal_page, rows_of, slots_of
 from ketacare.web.templating import render
 
 router = APIRouter(include_in_schema=False)  # HTML pages; the API documents itself
@@ -138,7 +138,7 @@ def move(
 ) -> Response:
     """Move one treatment; the later ones follow when the interval requires it."""
     shown = courses.view(db, viewer.actor, course_id)
-    on, at, chair = form.date("on"), time_of(form, "at"), form.integer("location_id")
+    on, at, chair = form.date("on"), form.time("at"), form.integer("location_id")
     done: Moved | None = None
     with saving(db, form):
         if on is None or at is None or chair is None:

@@ -7,7 +7,7 @@ the calendar as it is then, and a clash is shown on the proposal with everything
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -56,18 +56,6 @@ LABELS = {
 }
 
 
-def time_of(form: FormInput, name: str) -> time | None:
-    """A ``type=time`` value (HH:MM); blank is None."""
-    value = form.text(name)
-    if not value:
-        return None
-    try:
-        return time.fromisoformat(value)
-    except ValueError:
-        form.errors.setdefault(name, "Enter a time as HH:MM.")
-        return None
-
-
 def order_of(form: FormInput, patient_id: int) -> CourseOrder | None:
     """The order typed on the form; None (with field messages) when a field does not parse."""
     protocol, site_id, start_on = (
@@ -78,7 +66,7 @@ def order_of(form: FormInput, patient_id: int) -> CourseOrder | None:
     dose = form.decimal("dose", 3)
     counts = {name: form.integer(name) for name in ("treatments", "per_week", "every_n_weeks")}
     weekdays = tuple(sorted({int(d) for d in form.all("weekday") if d in "0123456" and d}))
-    preferred = time_of(form, "preferred_time")
+    preferred = form.time("preferred_time")
     for name, value in (
         ("protocol", protocol),
         ("site_id", site_id),
@@ -108,7 +96,7 @@ def slots_of(form: FormInput, site: Site, chair_min: int) -> list[Slot]:
     """The proposal rows as confirmed (site-local day and time, chair) as UTC slots."""
     zone, slots = ZoneInfo(site.timezone), []
     for i in range(form.integer("slot_count") or 0):
-        on, at = form.date(f"slot-{i}-on"), time_of(form, f"slot-{i}-at")
+        on, at = form.date(f"slot-{i}-on"), form.time(f"slot-{i}-at")
         chair = form.integer(f"slot-{i}-chair")
         if on is None or at is None or chair is None:
             form.errors.setdefault("treatments_table", f"Row {i + 1}: give a day, time and chair.")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
-from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -140,18 +139,6 @@ def _attempt(
     return _done(site_id, key, key)
 
 
-def _clock(form: FormInput, name: str) -> time | None:
-    """A ``type=time`` value (HH:MM); blank is None."""
-    value = form.text(name)
-    if not value:
-        return None
-    try:
-        return time.fromisoformat(value)
-    except ValueError:
-        form.errors.setdefault(name, "Enter a time as HH:MM.")
-        return None
-
-
 def _whole(form: FormInput, name: str) -> int | None:
     if form.text(name) and not form.text(name).isdigit():
         form.errors.setdefault(name, "Enter a whole number.")
@@ -190,7 +177,7 @@ def save_settings(
 
 def _hours(db: Session, actor: Actor, site_id: int, form: FormInput) -> Change:
     """The whole week at once; a day with both times blank is closed."""
-    week = {d: (_clock(form, f"opens_{d}"), _clock(form, f"closes_{d}")) for d in range(7)}
+    week = {d: (form.time(f"opens_{d}"), form.time(f"closes_{d}")) for d in range(7)}
     return lambda: site_hours.set_opening_hours(db, actor, site_id, week)
 
 
@@ -202,7 +189,7 @@ def _closure(db: Session, actor: Actor, site_id: int, form: FormInput) -> Change
 def _rota_line(db: Session, actor: Actor, site_id: int, form: FormInput) -> Change:
     """One weekday's hours for one person in one role; they must hold that role at the site."""
     staff_user_id, weekday = form.integer("staff_user_id"), form.integer("weekday")
-    starts_at, ends_at = _clock(form, "starts_at"), _clock(form, "ends_at")
+    starts_at, ends_at = form.time("starts_at"), form.time("ends_at")
     role = form.text("role")
     return lambda: rota.add_rota_line(
         db, actor, site_id, staff_user_id, role, weekday, starts_at, ends_at

@@ -55,6 +55,8 @@ LICENSED_CLINICIAN_ONLY = {
     Action.WITNESS_CONSENT,
     Action.ORDER_COURSE,
     Action.MANAGE_PROTOCOLS,
+    Action.RUN_TREATMENT,
+    Action.ORDER_DOSE,
 }
 
 

@@ -40,6 +40,12 @@ class Action(StrEnum):
     MANAGE_PROTOCOLS = "protocol.manage"
     ORDER_COURSE = "course.order"
     MANAGE_SCHEDULING = "scheduling.manage"
+    READ_TREATMENTS = "treatment.read"
+    CHECK_IN = "treatment.check_in"
+    RUN_TREATMENT = "treatment.run"
+    ORDER_DOSE = "dose.order"
+    MANAGE_MONITORS = "monitors.manage"
+    MANAGE_TREATMENT_SETTINGS = "treatment_settings.manage"
 
 
 _CLINICAL = frozenset(
@@ -53,6 +59,8 @@ _CLINICAL = frozenset(
         Action.READ_STAFF,
         Action.MANAGE_OWN_ACCOUNT,
         Action.SEND_PORTAL_LINK,
+        Action.READ_TREATMENTS,
+        Action.CHECK_IN,
     }
 )
 # Scores and ratings are clinical findings: front desk may send a questionnaire link but neither
@@ -72,18 +80,37 @@ _PRESCRIBING = frozenset({Action.SIGN_ELIGIBILITY, Action.MANAGE_CONSENT_DOCUMEN
 # set opening hours, the staff rota and the scheduling settings. The admin role is denied what
 # only a licensed clinician does.
 _CLINICIANS_ONLY = frozenset(
-    {Action.SIGN_ELIGIBILITY, Action.WITNESS_CONSENT, Action.ORDER_COURSE, Action.MANAGE_PROTOCOLS}
+    {
+        Action.SIGN_ELIGIBILITY,
+        Action.WITNESS_CONSENT,
+        Action.ORDER_COURSE,
+        Action.MANAGE_PROTOCOLS,
+        Action.RUN_TREATMENT,
+        Action.ORDER_DOSE,
+    }
 )
+# Treatment day (issue 6): the desk checks patients in; nurses and prescribers run the treatment
+# (checks, vitals, administration, alerts, discharge); only a prescriber orders the dose. Admins
+# name the chairs' monitors and set the treatment-day settings.
+_TREATMENT = frozenset({Action.RUN_TREATMENT})
 _PROTOCOL_READERS = frozenset({Action.READ_PROTOCOLS})
-_COURSES = frozenset({Action.ORDER_COURSE, Action.MANAGE_PROTOCOLS}) | _PROTOCOL_READERS
+_COURSES = (
+    frozenset({Action.ORDER_COURSE, Action.MANAGE_PROTOCOLS, Action.ORDER_DOSE}) | _PROTOCOL_READERS
+)
 
 # Researchers work on de-identified reports only (later issues); they never open a chart.
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action) - _CLINICIANS_ONLY,
-    Role.PRESCRIBER: _CLINICAL | _MEASUREMENT | _SAFETY | _INTAKE | _PRESCRIBING | _COURSES,
-    Role.NURSE: _CLINICAL | _MEASUREMENT | _INTAKE | _PROTOCOL_READERS,
+    Role.PRESCRIBER: _CLINICAL
+    | _MEASUREMENT
+    | _SAFETY
+    | _INTAKE
+    | _PRESCRIBING
+    | _COURSES
+    | _TREATMENT,
+    Role.NURSE: _CLINICAL | _MEASUREMENT | _INTAKE | _PROTOCOL_READERS | _TREATMENT,
     Role.THERAPIST: (_CLINICAL | _MEASUREMENT | _SAFETY | _PROTOCOL_READERS)
-    - {Action.WRITE_PATIENT, Action.WRITE_APPOINTMENTS},
+    - {Action.WRITE_PATIENT, Action.WRITE_APPOINTMENTS, Action.CHECK_IN},
     Role.FRONT_DESK: _CLINICAL,
     Role.RESEARCHER: frozenset({Action.MANAGE_OWN_ACCOUNT}),
 }

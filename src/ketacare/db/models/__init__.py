@@ -18,6 +18,7 @@ from ketacare.db.models.measurement import (
 )
 from ketacare.db.models.org import Location, Organization, Site
 from ketacare.db.models.patients import Appointment, BodyMeasurement, Patient
+from ketacare.db.models.rems import RemsEnrolment, RemsForm
 from ketacare.db.models.scheduling import (
     SchedulingSettings,
     SiteClosure,
@@ -26,9 +27,32 @@ from ketacare.db.models.scheduling import (
     StaffRota,
 )
 from ketacare.db.models.staff import AccessToken, LoginSession, RoleGrant, RoleMfaPolicy, StaffUser
+from ketacare.db.models.treatments import (
+    Administration,
+    AdministrationEvent,
+    AdverseEvent,
+    DischargeAssessment,
+    DoseOrder,
+    Intervention,
+    Treatment,
+    TreatmentCheck,
+    TreatmentEvent,
+    TreatmentNote,
+)
+from ketacare.db.models.vitals import (
+    AlertThreshold,
+    InboundMessage,
+    Reading,
+    TreatmentSettings,
+    VitalAlert,
+)
 
 __all__ = [
     "AccessToken",
+    "Administration",
+    "AdministrationEvent",
+    "AdverseEvent",
+    "AlertThreshold",
     "Appointment",
     "AuditChainHead",
     "AuditEvent",
@@ -36,10 +60,14 @@ __all__ = [
     "ConsentDocument",
     "ConsentSignature",
     "Course",
+    "DischargeAssessment",
+    "DoseOrder",
     "EligibilityDecision",
+    "InboundMessage",
     "InstrumentResponse",
     "InstrumentSchedule",
     "Intake",
+    "Intervention",
     "Job",
     "Location",
     "LoginSession",
@@ -48,6 +76,9 @@ __all__ = [
     "Patient",
     "PortalLink",
     "ProtocolVersion",
+    "Reading",
+    "RemsEnrolment",
+    "RemsForm",
     "RoleGrant",
     "RoleMfaPolicy",
     "SafetyAlert",
@@ -58,4 +89,10 @@ __all__ = [
     "StaffAbsence",
     "StaffRota",
     "StaffUser",
+    "Treatment",
+    "TreatmentCheck",
+    "TreatmentEvent",
+    "TreatmentNote",
+    "TreatmentSettings",
+    "VitalAlert",
 ]

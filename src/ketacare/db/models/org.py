@@ -39,3 +39,7 @@ class Location(Base):
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # How bedside monitors name this chair: the PV1-3 point of care ("CHAIR-03") and the
+    # monitor's device id (an EUI-64 in OBX-18 or MSH-3); either identifies the treatment in it.
+    point_of_care: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    monitor_device: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)

@@ -13,6 +13,7 @@ from ketacare.web.api.v1 import staff as api_staff
 from ketacare.web.pages import (
     account,
     auth,
+    board,
     calendar,
     consent,
     consent_documents,
@@ -21,7 +22,9 @@ from ketacare.web.pages import (
     health,
     instrument_schedules,
     intake,
+    live,
     mfa_policy,
+    monitors,
     outcome_settings,
     outcomes,
     patient_chart,
@@ -29,12 +32,15 @@ from ketacare.web.pages import (
     portal,
     portal_links,
     protocols,
+    rems,
     safety_alerts,
     scheduling_setup,
     screening,
     sign_in_code,
     staff,
+    thresholds,
     today,
+    treatments,
 )
 
 ALL: list[APIRouter] = [
@@ -68,4 +74,10 @@ ALL: list[APIRouter] = [
     courses.router,
     course_page.router,
     calendar.router,
+    treatments.router,
+    board.router,
+    live.router,
+    thresholds.router,
+    monitors.router,
+    rems.router,
 ]

@@ -1,0 +1,5 @@
+"""Placeholder: routes land here (issue 6)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -93,16 +93,28 @@ def book(db: Session, actor: Actor, booking: Booking) -> Appointment:
     )
     db.add(row)
     db.flush()
+    audited(db, actor, AuditAction.CREATE, row)
+    return row
+
+
+def audited(
+    db: Session,
+    actor: Actor,
+    action: AuditAction,
+    row: Appointment,
+    detail: dict[str, object] | None = None,
+) -> None:
+    """Record a change to an appointment on the audit trail (its patient and site named)."""
     audit.record(
         db,
         actor,
-        AuditAction.CREATE,
+        action,
         "appointment",
         row.id,
-        patient_id=patient.id,
-        site_id=patient.site_id,
+        patient_id=row.patient_id,
+        site_id=row.site_id,
+        detail=detail,
     )
-    return row
 
 
 def _check_location(db: Session, location_id: int | None, site_id: int) -> None:
@@ -122,16 +134,7 @@ def set_status(db: Session, actor: Actor, appointment_id: int, status: str) -> A
     if status not in {s.value for s in AppointmentStatus}:
         raise ValidationFailed({"status": f"Choose one of: {', '.join(AppointmentStatus)}."})
     row.status = status
-    audit.record(
-        db,
-        actor,
-        AuditAction.UPDATE,
-        "appointment",
-        row.id,
-        patient_id=row.patient_id,
-        site_id=row.site_id,
-        detail={"status": status},
-    )
+    audited(db, actor, AuditAction.UPDATE, row, {"status": status})
     return row
 
 

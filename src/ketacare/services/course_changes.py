@@ -27,7 +27,7 @@ from ketacare.core.scheduling.model import SchedulingError, Slot
 from ketacare.core.scheduling.series import book_series, interval_violations, replan, with_booked
 from ketacare.core.scheduling.slots import check_slot
 from ketacare.db.models import Appointment, Course
-from ketacare.services import audit, reminders
+from ketacare.services import appointments, audit, reminders
 from ketacare.services.context import Actor
 from ketacare.services.course_planning import CourseOrder, Proposal, calendar_for, propose
 from ketacare.services.courses import (
@@ -128,16 +128,7 @@ def _reschedule(db: Session, actor: Actor, row: Appointment, slot: Slot) -> bool
     row.starts_at, row.ends_at, row.location_id = slot.starts_at, slot.ends_at, slot.location_id
     row.revision += 1
     new = {"starts_at": slot.starts_at.isoformat(), "location_id": slot.location_id}
-    audit.record(
-        db,
-        actor,
-        AuditAction.UPDATE,
-        "appointment",
-        row.id,
-        patient_id=row.patient_id,
-        site_id=row.site_id,
-        detail={"moved": [old, new]},
-    )
+    appointments.audited(db, actor, AuditAction.UPDATE, row, {"moved": [old, new]})
     hours = scheduling_settings(db, _org_of(db, row)).reminder_hours_before
     reminders.appointment_moved(db, row, reminder_hours_before=hours, now=actor.at)
     return True
@@ -160,16 +151,8 @@ def cancel_treatment(
     row.status = AppointmentStatus.CANCELLED
     row.revision += 1
     row.note = (row.note + "\n" if row.note else "") + f"Cancelled: {reason.strip()}"
-    audit.record(
-        db,
-        actor,
-        AuditAction.UPDATE,
-        "appointment",
-        row.id,
-        patient_id=row.patient_id,
-        site_id=row.site_id,
-        detail={"status": row.status, "course_id": course.id},
-    )
+    detail = {"status": row.status, "course_id": course.id}
+    appointments.audited(db, actor, AuditAction.UPDATE, row, detail)
     reminders.appointment_cancelled(db, row, now=actor.at)
     if not make_up:
         return Cancelled(row, None, "")

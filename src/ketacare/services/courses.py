@@ -32,7 +32,7 @@ from ketacare.core.scheduling.model import (
 from ketacare.core.scheduling.series import interval_violations, with_booked
 from ketacare.core.scheduling.slots import check_slot
 from ketacare.db.models import Appointment, Course, Patient, ProtocolVersion, Site
-from ketacare.services import audit, reminders
+from ketacare.services import appointments, audit, reminders
 from ketacare.services import protocols as protocol_store
 from ketacare.services.context import Actor
 from ketacare.services.course_planning import (
@@ -166,15 +166,8 @@ def book_treatments(
         )
         db.add(row)
         db.flush()
-        audit.record(
-            db,
-            actor,
-            AuditAction.CREATE,
-            "appointment",
-            row.id,
-            patient_id=course.patient_id,
-            site_id=course.site_id,
-            detail={"course_id": course.id, "phase": phase},
+        appointments.audited(
+            db, actor, AuditAction.CREATE, row, {"course_id": course.id, "phase": phase}
         )
         reminders.appointment_booked(db, row, reminder_hours_before=hours, now=actor.at)
         booked.append(row)
@@ -241,13 +234,26 @@ def view(db: Session, actor: Actor, course_id: int) -> CourseView:
 
 
 def courses_of(db: Session, actor: Actor, patient_id: int) -> list[tuple[Course, ProtocolVersion]]:
-    """A patient's courses with their protocol versions, newest first (the chart's own read is
-    the audited one)."""
+    """A patient's courses with their protocol versions, newest first; the read is audited."""
     patient = patient_for(db, actor, patient_id, Action.READ_PATIENT)
+    audit.record(
+        db,
+        actor,
+        AuditAction.VIEW,
+        "course_list",
+        patient.id,
+        patient_id=patient.id,
+        site_id=patient.site_id,
+    )
+    return chart_courses(db, patient.id)
+
+
+def chart_courses(db: Session, patient_id: int) -> list[tuple[Course, ProtocolVersion]]:
+    """The courses listed on a chart whose opening (``patients.view``) is the audited read."""
     rows = db.execute(
         select(Course, ProtocolVersion)
         .join(ProtocolVersion, ProtocolVersion.id == Course.protocol_version_id)
-        .where(Course.patient_id == patient.id)
+        .where(Course.patient_id == patient_id)
         .order_by(Course.start_on.desc(), Course.id.desc())
     ).all()
     return [(course, version) for course, version in rows]

@@ -77,7 +77,7 @@ def _chart_page(
         "booking": forms.get("booking", FormInput({"kind": "treatment"})),
         "can_edit": allowed(viewer.principal, Action.WRITE_PATIENT, site_id),
         "can_book": allowed(viewer.principal, Action.WRITE_APPOINTMENTS, site_id),
-        "courses": courses.courses_of(db, viewer.actor, patient_id),
+        "courses": courses.chart_courses(db, patient_id),
         "can_order_course": allowed(viewer.principal, Action.ORDER_COURSE, site_id),
         "next": f"/patients/{patient_id}",
         "show_patient": False,

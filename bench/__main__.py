@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 
-from bench import course_planning, patient_search
+from bench import course_planning, course_planning_db, patient_search
 from bench.databases import Target, postgres_target, postgres_version, sqlite_target
 from bench.machine import describe
 from bench.report import REPORT, machine_lines, update_section
@@ -36,7 +36,7 @@ def main() -> None:
     if args.only in (None, "patient-search"):
         search_patients(args.patients, postgres, machine)
     if args.only in (None, "course-planning"):
-        plan_courses(machine)
+        plan_courses(postgres, machine)
     print(f"wrote {REPORT}")
 
 
@@ -55,17 +55,26 @@ def search_patients(patients: int, postgres: str | None, machine: str) -> None:
     update_section("patient-search", patient_search.report(runs, machine))
 
 
-def plan_courses(machine: str) -> None:
+def plan_courses(postgres: str | None, machine: str) -> None:
     print(
         f"course planning: {course_planning.EXISTING} bookings on {course_planning.CHAIRS} chairs…"
     )
-    result = course_planning.run()
-    t = result.timings
-    print(
-        f"  median {t.median_ms:.2f} ms, p95 {t.p95_ms:.2f} ms, max {t.max_ms:.2f} ms; "
-        f"{result.refused} of {t.count} refused"
-    )
-    update_section("course-planning", course_planning.report(result, machine))
+    planned = course_planning.in_memory()
+    core = planned.proposals
+    runs = [course_planning.summary("In memory", planned.in_memory)]
+    with targets(postgres) as found:
+        for target in found:
+            print(f"  on {target.label}: setting up the site through the services…")
+            timed = course_planning_db.through_service(target, planned)
+            label = f"{target.label} {target.version.split()[0]}"
+            runs.append(course_planning.summary(label, timed, core))
+    for run in runs:
+        t = run.timings
+        print(
+            f"  {run.label}: median {t.median_ms:.2f} ms, p95 {t.p95_ms:.2f} ms, "
+            f"max {t.max_ms:.2f} ms; {run.refused} of {t.count} refused"
+        )
+    update_section("course-planning", course_planning.report(runs, machine))
 
 
 if __name__ == "__main__":

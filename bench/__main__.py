@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 
-from bench import course_planning, course_planning_db, patient_search
+from bench import alert_latency, course_planning, course_planning_db, hl7_parse, patient_search
 from bench.databases import Target, postgres_target, postgres_version, sqlite_target
 from bench.machine import describe
 from bench.report import REPORT, machine_lines, update_section
@@ -22,7 +22,7 @@ def targets(postgres: str | None) -> Iterator[list[Target]]:
         yield found
 
 
-BENCHMARKS = ("patient-search", "course-planning")
+BENCHMARKS = ("patient-search", "course-planning", "hl7-parse", "alert-latency")
 
 
 def main() -> None:
@@ -37,6 +37,10 @@ def main() -> None:
         search_patients(args.patients, postgres, machine)
     if args.only in (None, "course-planning"):
         plan_courses(postgres, machine)
+    if args.only in (None, "hl7-parse"):
+        parse_hl7(machine)
+    if args.only in (None, "alert-latency"):
+        time_alerts(postgres, machine)
     print(f"wrote {REPORT}")
 
 
@@ -75,6 +79,26 @@ def plan_courses(postgres: str | None, machine: str) -> None:
             f"max {t.max_ms:.2f} ms; {run.refused} of {t.count} refused"
         )
     update_section("course-planning", course_planning.report(runs, machine))
+
+
+def parse_hl7(machine: str) -> None:
+    print(f"hl7 parse: {hl7_parse.MESSAGES:,} ORU^R01 messages on one core…")
+    result = hl7_parse.run()
+    for rate in result.rates:
+        print(f"  {rate.what}: {rate.per_s:,.0f} messages/s")
+    update_section("hl7-parse", hl7_parse.report(result, machine))
+
+
+def time_alerts(postgres: str | None, machine: str) -> None:
+    runs = []
+    with targets(postgres) as found:
+        for target in found:
+            print(f"reading to alert on {alert_latency.PAGES} pages, {target.label}…")
+            result = alert_latency.run(target)
+            for lat in result.latencies:
+                print(f"  {lat.path}: p50 {lat.p50_ms:.1f} ms, p99 {lat.p99_ms:.1f} ms")
+            runs.append(result)
+    update_section("alert-latency", alert_latency.report(runs, machine))
 
 
 if __name__ == "__main__":

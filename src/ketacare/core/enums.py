@@ -144,3 +144,82 @@ class JobStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class TreatmentState(StrEnum):
+    """Where one dosing visit stands (issue 6). ``discharged`` and ``aborted`` are final."""
+
+    SCHEDULED = "scheduled"
+    CHECKED_IN = "checked_in"
+    CLEARED = "cleared"
+    DOSING = "dosing"
+    OBSERVATION = "observation"
+    READY_FOR_DISCHARGE = "ready_for_discharge"
+    DISCHARGED = "discharged"
+    ABORTED = "aborted"
+
+
+class CheckStatus(StrEnum):
+    """A treatment check as recorded: confirmed, or waived by a clinician with a note."""
+
+    CONFIRMED = "confirmed"
+    WAIVED = "waived"
+
+
+class Vital(StrEnum):
+    """The one vocabulary of vital-sign codes; monitors' MDC and LOINC codes map onto these."""
+
+    SBP_MMHG = "sbp_mmhg"
+    DBP_MMHG = "dbp_mmhg"
+    MAP_MMHG = "map_mmhg"
+    HR_BPM = "hr_bpm"
+    PULSE_BPM = "pulse_bpm"
+    SPO2_PERCENT = "spo2_percent"
+    RR_PER_MIN = "rr_per_min"
+    TEMP_C = "temp_c"
+
+
+class ThresholdLevel(StrEnum):
+    """A clinic's limit for a vital: pre-dose ``hold``, then ``warn`` and ``act`` during the visit
+    (clinical-reference §4.2)."""
+
+    HOLD = "hold"
+    WARN = "warn"
+    ACT = "act"
+
+
+class VitalAlertKind(StrEnum):
+    """What raised a treatment alert: a threshold, a silent monitor, or a reported symptom."""
+
+    THRESHOLD = "threshold"
+    SILENT = "silent"
+    SYMPTOM = "symptom"
+
+
+class VitalAlertLevel(StrEnum):
+    """How urgent a treatment alert is, in rising order: warn, act, emergency (§4.2)."""
+
+    WARN = "warn"
+    ACT = "act"
+    EMERGENCY = "emergency"
+
+
+class EmergencySymptom(StrEnum):
+    """Symptoms that send a treatment to the emergency pathway whatever the numbers (§4.2, §3.4)."""
+
+    CHEST_PAIN = "chest_pain"
+    SEVERE_HEADACHE = "severe_headache"
+    NEURO_DEFICIT = "neuro_deficit"
+    SHORTNESS_OF_BREATH = "shortness_of_breath"
+    VISUAL_DISTURBANCE = "visual_disturbance"
+    SEIZURE = "seizure"
+    REDUCED_CONSCIOUSNESS = "reduced_consciousness"
+
+
+class RemsFormStatus(StrEnum):
+    """A SPRAVATO REMS Patient Monitoring Form: being filled, signed by the monitoring clinician,
+    then submitted to the REMS within 7 days (clinical-reference §3.9 [REMS-PMF])."""
+
+    DRAFT = "draft"
+    SIGNED = "signed"
+    SUBMITTED = "submitted"

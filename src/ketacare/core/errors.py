@@ -23,7 +23,10 @@ each: ``web/errors.py`` (HTML page or RFC 9457 problem document) and the CLI (on
     ├── InvalidProtocol         a protocol's values contradict each other (core/protocols)
     ├── PlanningError           treatment dates cannot be planned as asked (core/protocols)
     ├── SchedulingError         a treatment cannot be put on a chair as asked (core/scheduling)
-    └── MailNotSent             the SMTP server did not take a message (interop/mail)
+    ├── TreatmentError          a treatment cannot move to the state asked; lists what is missing
+    ├── MailNotSent             the SMTP server did not take a message (interop/mail)
+    └── InteropError            traffic from another system cannot be handled (interop)
+        └── Hl7Error            HL7 v2 messages and MLLP framing (interop/hl7v2)
 """
 
 from __future__ import annotations
@@ -103,3 +106,7 @@ class AuditChainBroken(KetacareError):
     def __init__(self, event_id: int, reason: str) -> None:
         self.event_id = event_id
         super().__init__(f"audit trail broken at event {event_id}: {reason}")
+
+
+class InteropError(KetacareError):
+    """A message from another system (a bedside monitor, an HL7 feed) cannot be handled."""

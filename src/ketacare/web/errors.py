@@ -24,6 +24,7 @@ from ketacare.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from ketacare.core.treatments import TreatmentError
 from ketacare.web.deps import CsrfRejected, Forbidden, NotSignedIn
 from ketacare.web.templating import render
 
@@ -71,6 +72,7 @@ _STATUS: list[tuple[type[KetacareError], int, str]] = [
     (ValidationFailed, 422, "The input is not valid"),
     (NotFound, 404, "Not found"),
     (Conflict, 409, "Conflict with stored data"),
+    (TreatmentError, 409, "The treatment cannot move on yet"),
     (PermissionDenied, 403, "Not allowed"),
     (AccountLocked, 423, "Account locked"),
     (AuthenticationFailed, 401, "Sign-in failed"),
@@ -86,6 +88,8 @@ def _domain_error(request: Request, exc: Exception) -> Response:
                 errors = [{"field": e.field, "message": e.message} for e in exc.errors]
             elif isinstance(exc, Conflict) and exc.field:
                 errors = [{"field": exc.field, "message": str(exc)}]
+            elif isinstance(exc, TreatmentError):
+                errors = [{"field": m.code, "message": m.message} for m in exc.missing]
             return _respond(request, status, title, str(exc), errors)
     log.error("unmapped domain error %s", type(exc).__name__)
     return _respond(request, 500, "Something went wrong", "The error has been logged.")

@@ -65,6 +65,9 @@ class VitalAlert(Base):
     )
     action: Mapped[str] = mapped_column(Text, default="")
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set when the vital came back within limits: an alert is open until cleared, so a breach
+    # that goes on after it was acknowledged does not raise it again with every reading.
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class InboundMessage(Base):

@@ -505,6 +505,7 @@ def upgrade() -> None:
         sa.Column("acknowledged_by_id", sa.Integer(), nullable=True),
         sa.Column("action", sa.Text(), nullable=False),
         sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("cleared_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["acknowledged_by_id"],
             ["staff_user.id"],

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 
-from bench import alert_latency, course_planning, course_planning_db, hl7_parse, patient_search
+from bench import (
+    alert_latency,
+    course_planning,
+    course_planning_db,
+    hl7_ingest,
+    hl7_parse,
+    patient_search,
+)
 from bench.databases import Target, postgres_target, postgres_version, sqlite_target
 from bench.machine import describe
 from bench.report import REPORT, machine_lines, update_section
@@ -22,7 +29,7 @@ def targets(postgres: str | None) -> Iterator[list[Target]]:
         yield found
 
 
-BENCHMARKS = ("patient-search", "course-planning", "hl7-parse", "alert-latency")
+BENCHMARKS = ("patient-search", "course-planning", "hl7-parse", "hl7-ingest", "alert-latency")
 
 
 def main() -> None:
@@ -39,6 +46,8 @@ def main() -> None:
         plan_courses(postgres, machine)
     if args.only in (None, "hl7-parse"):
         parse_hl7(machine)
+    if args.only in (None, "hl7-ingest"):
+        ingest_hl7(postgres, machine)
     if args.only in (None, "alert-latency"):
         time_alerts(postgres, machine)
     print(f"wrote {REPORT}")
@@ -87,6 +96,21 @@ def parse_hl7(machine: str) -> None:
     for rate in result.rates:
         print(f"  {rate.what}: {rate.per_s:,.0f} messages/s")
     update_section("hl7-parse", hl7_parse.report(result, machine))
+
+
+def ingest_hl7(postgres: str | None, machine: str) -> None:
+    runs = []
+    with targets(postgres) as found:
+        for target in found:
+            print(f"hl7 ingest over MLLP to committed readings, {target.label}…")
+            run = hl7_ingest.run(target)
+            print(
+                f"  1 connection {run.single.per_s:,.0f} msg/s; 30 connections "
+                f"{run.many.per_s:,.0f} msg/s; at {run.paced.offered_per_s}/s offered ACK p50 "
+                f"{run.paced.p50_ms:.1f} ms, p99 {run.paced.p99_ms:.1f} ms"
+            )
+            runs.append(run)
+    update_section("hl7-ingest", hl7_ingest.report(runs, machine))
 
 
 def time_alerts(postgres: str | None, machine: str) -> None:

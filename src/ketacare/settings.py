@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     secret_key_file: Path | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # SQLite durability (WAL either way). NORMAL, the default, keeps every committed transaction
+    # when the process is killed (a monitor's AA goes out only after the commit); FULL also keeps
+    # the last ones through a power cut, at several times the cost per commit
+    # (docs/benchmarks.md). PostgreSQL keeps its own settings (synchronous_commit).
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)
@@ -55,6 +59,18 @@ class Settings(BaseSettings):
     # The background worker sending appointment e-mails; unset means on, except in test mode.
     jobs_worker: bool | None = None
     jobs_poll_seconds: float = Field(default=5, gt=0, le=300)
+    # Bedside monitors: the HL7 v2 / MLLP listener ``ketacare serve`` runs beside the web app
+    # (port 0 turns it off; it never runs in test mode, where tests start their own).
+    mllp_host: str = "127.0.0.1"
+    mllp_port: int = Field(default=2575, ge=0, le=65535)
+    # One ORU^R01 of vital signs is a few KB; a frame larger than this is refused (AR), so a
+    # runaway sender cannot exhaust memory.
+    mllp_max_frame_bytes: int = Field(default=1_048_576, ge=4096, le=64 * 1_048_576)
+    # How long a connection may sit on half a frame before it is closed.
+    mllp_read_timeout_seconds: float = Field(default=30, gt=0, le=3600)
+    # How often the web app looks for act-level alerts to escalate and monitors gone silent;
+    # unset means every 5 s, except in test mode (tests sweep by hand); 0 turns the sweep off.
+    alert_sweep_seconds: float | None = Field(default=None, ge=0, le=300)
 
     @field_validator("database_url")
     @classmethod
@@ -87,6 +103,18 @@ class Settings(BaseSettings):
         """Whether the web app runs the job worker: KETACARE_JOBS_WORKER, else on outside tests
         (a test starts its own worker when it wants one)."""
         return self.mode != "test" if self.jobs_worker is None else self.jobs_worker
+
+    @property
+    def runs_mllp_listener(self) -> bool:
+        """Whether the web app listens for monitors: KETACARE_MLLP_PORT is not 0, outside tests."""
+        return self.mllp_port != 0 and self.mode != "test"
+
+    @property
+    def resolved_alert_sweep_seconds(self) -> float:
+        """Seconds between alert sweeps (KETACARE_ALERT_SWEEP_SECONDS); 0 means none."""
+        if self.alert_sweep_seconds is None:
+            return 0 if self.mode == "test" else 5
+        return self.alert_sweep_seconds
 
     @property
     def resolved_public_base_url(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
@@ -12,7 +11,7 @@ from rich.table import Table
 
 from ketacare.cli.progress import progress_bar
 from ketacare.cli.runtime import Database, database, out, shown_url, system_actor
-from ketacare.cli.serve import run_server
+from ketacare.cli.serve import hand_over, run_server
 from ketacare.db.engine import transaction
 from ketacare.services import setup
 from ketacare.settings import Settings, get_settings
@@ -36,7 +35,8 @@ def demo(
         bool, typer.Option("--reset", help="Throw the demo data away and build it again.")
     ] = False,
 ) -> None:
-    """Build (or reuse) a demo clinic full of synthetic patients, then serve it."""
+    """Build (or reuse) a demo clinic full of synthetic patients, then serve it with simulated
+    bedside monitors streaming vital signs for the treatments in progress."""
     settings = demo_settings(get_settings())
     if reset:
         with database(settings, require_current=False) as db:
@@ -45,8 +45,8 @@ def demo(
         _build_or_reuse(db)
     _show_sign_ins(settings)
     if serve:
-        _hand_over(settings)
-        run_server(settings, settings.host, settings.port)
+        settings = _hand_over(settings)
+        run_server(settings, settings.host, settings.port, simulate=True)
 
 
 def _build_or_reuse(db: Database) -> None:
@@ -82,9 +82,7 @@ def _show_sign_ins(settings: Settings) -> None:
     out.print(Panel(body, title="ketacare demo", expand=False))
 
 
-def _hand_over(settings: Settings) -> None:
-    """uvicorn builds the app from its import path and create_app() reads the environment, so the
-    demo hands its choices over the way any deployment does: through KETACARE_* variables."""
-    os.environ["KETACARE_MODE"] = "demo"
-    os.environ["KETACARE_DATABASE_URL"] = settings.resolved_database_url
-    get_settings.cache_clear()
+def _hand_over(settings: Settings) -> Settings:
+    """Demo mode on the demo database, for the app uvicorn builds (``serve.hand_over``)."""
+    url = settings.resolved_database_url
+    return hand_over(settings, {"KETACARE_MODE": "demo", "KETACARE_DATABASE_URL": url})

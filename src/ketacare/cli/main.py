@@ -14,7 +14,7 @@ from rich.text import Text
 from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
-from ketacare.cli import audit, backup, db, demo, init, jobs, serve, synth, users
+from ketacare.cli import audit, backup, db, demo, init, jobs, monitors, serve, synth, users
 from ketacare.cli.runtime import err
 from ketacare.core.errors import KetacareError
 
@@ -55,6 +55,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(audit.app, name="audit")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(monitors.app, name="monitors")
 
 
 def main() -> None:

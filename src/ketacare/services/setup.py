@@ -19,6 +19,7 @@ from ketacare.core.errors import Conflict, NotFound, ValidationFailed
 from ketacare.db.engine import session_factory, transaction
 from ketacare.db.models import Organization, StaffUser
 from ketacare.services import (
+    alert_settings,
     clinic,
     consent,
     protocols,
@@ -27,6 +28,7 @@ from ketacare.services import (
     synth_course_orders,
     synth_courses,
     synth_scheduling,
+    synth_treatments,
 )
 from ketacare.services.context import Actor
 
@@ -165,6 +167,8 @@ def build_demo_clinic(
     sites = clinic.sites_of(db, org.id)
     synth_courses.build_courses(db, actor, reviewer, DEMO_SEED, sites, DEMO_COURSES_PER_SITE)
     synth_course_orders.build_course_orders(db, reviewer, DEMO_SEED, sites, DEMO_COURSES_PER_SITE)
+    alert_settings.seed_demo_thresholds(db, reviewer, org.id)
+    synth_treatments.seed_demo_treatments(db, reviewer, org.id)
     return summary
 
 

@@ -53,7 +53,11 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back if it raises."""
+    """One transaction per request: committed when the handler returns, rolled back if it raises.
+
+    Declared with ``scope="function"`` everywhere, so the commit runs before the response is
+    sent: a client told "saved" (or redirected to read it back) never races a commit that may
+    still fail."""
     with request.app.state.sessions() as db_session, db_session.begin():
         yield db_session
 
@@ -79,7 +83,9 @@ def session_timeouts(settings: Settings) -> auth.SessionTimeouts:
     )
 
 
-def optional_viewer(request: Request, db: Session = Depends(get_db)) -> Viewer | None:
+def optional_viewer(
+    request: Request, db: Session = Depends(get_db, scope="function")
+) -> Viewer | None:
     """The viewer from the login-session cookie or an API bearer token; None if neither is live."""
     if hasattr(request.state, "viewer"):
         cached: Viewer | None = request.state.viewer

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ketacare.core.dosing import DosingError
 from ketacare.core.errors import (
     AccountLocked,
     AuthenticationFailed,
@@ -73,6 +74,7 @@ _STATUS: list[tuple[type[KetacareError], int, str]] = [
     (NotFound, 404, "Not found"),
     (Conflict, 409, "Conflict with stored data"),
     (TreatmentError, 409, "The treatment cannot move on yet"),
+    (DosingError, 422, "The dose cannot be worked out safely"),
     (PermissionDenied, 403, "Not allowed"),
     (AccountLocked, 423, "Account locked"),
     (AuthenticationFailed, 401, "Sign-in failed"),

@@ -76,7 +76,7 @@ def account(
     request: Request,
     done: str = Query(""),
     viewer: Viewer = Depends(OWN_ACCOUNT),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     return _page(request, db, viewer, done=_DONE.get(done))
 
@@ -88,7 +88,7 @@ def change_password(
     new_password: str = Form(""),
     confirm_password: str = Form(""),
     viewer: Viewer = Depends(OWN_ACCOUNT),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     change = auth.PasswordChange(current_password, new_password, confirm_password)
     try:
@@ -101,7 +101,9 @@ def change_password(
 
 
 @router.post("/account/totp")
-def start_totp(viewer: Viewer = Depends(OWN_ACCOUNT), db: Session = Depends(get_db)) -> Response:
+def start_totp(
+    viewer: Viewer = Depends(OWN_ACCOUNT), db: Session = Depends(get_db, scope="function")
+) -> Response:
     """Make a new secret; the page then shows its QR code until a code confirms it."""
     mfa.begin_enrolment(db, viewer.actor, _user(db, viewer))
     return RedirectResponse("/account#totp", status_code=303)
@@ -112,7 +114,7 @@ def confirm_totp(
     request: Request,
     code: str = Form(""),
     viewer: Viewer = Depends(OWN_ACCOUNT),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     try:
         with db.begin_nested():
@@ -129,7 +131,7 @@ def disable_totp(
     request: Request,
     disable_password: str = Form(""),
     viewer: Viewer = Depends(OWN_ACCOUNT),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     try:
         with db.begin_nested():
@@ -144,7 +146,7 @@ def create_token(
     request: Request,
     name: str = Form(""),
     viewer: Viewer = Depends(OWN_ACCOUNT),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Drawn directly rather than redirected: the token must appear once, on this response."""
     try:
@@ -159,7 +161,9 @@ def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(
-    token_id: int, viewer: Viewer = Depends(OWN_ACCOUNT), db: Session = Depends(get_db)
+    token_id: int,
+    viewer: Viewer = Depends(OWN_ACCOUNT),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     auth.revoke_access_token(db, viewer.actor, _user(db, viewer), token_id)
     return _back("revoked")

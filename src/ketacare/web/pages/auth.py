@@ -170,7 +170,7 @@ def _open_session(
 def sign_out(
     request: Request,
     viewer: Viewer = Depends(requires(Action.MANAGE_OWN_ACCOUNT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """End the login session on the server (the cookie alone is not trusted to go away)."""
     if viewer.login_session is not None:

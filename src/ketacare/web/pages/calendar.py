@@ -31,7 +31,7 @@ def week(
     site: int | None = None,
     week: str | None = None,
     viewer: Viewer = Depends(requires(Action.READ_APPOINTMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     """``?site=<id>&week=<any day of the week>``; by default the viewer's first site, this week.
 

@@ -84,7 +84,7 @@ def consent_page(
     patient_id: int,
     protocol: str = DEFAULT_PROTOCOL,
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _page(request, db, viewer, patient_id, protocol)
 
@@ -96,7 +96,7 @@ def sign(
     protocol: str,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.WITNESS_CONSENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """The witness is the signed-in staff user; the document is the version that was shown."""
     check_protocol(protocol)
@@ -126,7 +126,7 @@ def withdraw(
     signature_id: int,
     protocol: str = DEFAULT_PROTOCOL,
     viewer: Viewer = Depends(requires(Action.WITNESS_CONSENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Withdrawing keeps the signature (now marked) and asks for a new one before treatment."""
     row = consent.withdraw(db, viewer.actor, signature_id)

@@ -65,7 +65,7 @@ def _page(
 def consent_documents(
     request: Request,
     viewer: Viewer = Depends(requires(Action.MANAGE_CONSENT_DOCUMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _page(request, db, viewer)
 
@@ -76,7 +76,7 @@ def publish(
     protocol: str,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.MANAGE_CONSENT_DOCUMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Publish the edited text as the protocol's next version; patients then sign it again."""
     check_protocol(protocol)

@@ -120,7 +120,7 @@ def course_page(
     request: Request,
     course_id: int,
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _page(request, db, viewer, course_id)
 
@@ -134,7 +134,7 @@ def move(
     appointment_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.WRITE_APPOINTMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Move one treatment; the later ones follow when the interval requires it."""
     shown = courses.view(db, viewer.actor, course_id)
@@ -163,7 +163,7 @@ def cancel(
     appointment_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.WRITE_APPOINTMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Cancel one treatment, booking a make-up after the last one unless told not to."""
     done: Cancelled | None = None
@@ -189,7 +189,7 @@ def decide(
     course_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.ORDER_COURSE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """The end-of-induction decision, kept with the outcome class shown when it was taken."""
     shown = courses.view(db, viewer.actor, course_id)
@@ -234,7 +234,7 @@ def propose_maintenance(
     course_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.ORDER_COURSE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     shown, order = _maintenance_order(db, viewer, course_id, form)
     proposal: Proposal | None = None
@@ -260,7 +260,7 @@ def book_maintenance(
     course_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.ORDER_COURSE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     shown, order = _maintenance_order(db, viewer, course_id, form)
     booked: list[Appointment] | None = None

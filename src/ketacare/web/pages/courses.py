@@ -161,7 +161,7 @@ def new_course(
     request: Request,
     patient_id: int,
     viewer: Viewer = Depends(requires(Action.ORDER_COURSE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     site = patients.site_of(db, viewer.actor, patient_id)
     today = viewer.actor.at.astimezone(ZoneInfo(site.timezone)).date()
@@ -206,7 +206,7 @@ def propose_course(
     patient_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.ORDER_COURSE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     order = order_of(form, patient_id)
     proposal: Proposal | None = None
@@ -225,7 +225,7 @@ def confirm_course(
     patient_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.ORDER_COURSE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     order = order_of(form, patient_id)
     plan: Plan | None = None

@@ -22,7 +22,7 @@ def add_schedule(
     patient_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.RECORD_INSTRUMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Start asking an instrument before every treatment or every N days."""
     starts_on = form.date("starts_on")
@@ -51,7 +51,7 @@ def add_schedule(
 def end_schedule(
     schedule_id: int,
     viewer: Viewer = Depends(requires(Action.RECORD_INSTRUMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Stop the schedule today: nothing is due from tomorrow."""
     row = schedules.end_schedule(db, viewer.actor, schedule_id, viewer.actor.at.date())

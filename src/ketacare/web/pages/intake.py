@@ -149,7 +149,7 @@ def _review_page(
 def resume(
     patient_id: int,
     viewer: Viewer = Depends(requires(Action.RECORD_INTAKE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Carry on where the draft stopped; a patient without a draft starts at the first step."""
     draft, facts = _versions(db, viewer, patient_id)
@@ -163,7 +163,7 @@ def show_step(
     patient_id: int,
     slug: str,
     viewer: Viewer = Depends(requires(Action.RECORD_INTAKE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     if slug == REVIEW.slug:
         return _review_page(request, db, viewer, patient_id)
@@ -177,7 +177,7 @@ def save_step(
     slug: str,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.RECORD_INTAKE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Save the step into the draft, then go on ("next"), stay ("draft") or add medication rows."""
     if slug == REVIEW.slug:

@@ -25,7 +25,7 @@ def mfa_policy(
     request: Request,
     saved: bool = Query(False),
     viewer: Viewer = Depends(MANAGE_STAFF),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     required = mfa.policy_roles(db, viewer.principal.organization_id)
     context = {"active": "staff", "roles": list(Role), "required": required, "saved": saved}
@@ -36,7 +36,7 @@ def mfa_policy(
 def save_mfa_policy(
     role: list[str] = Form([]),
     viewer: Viewer = Depends(MANAGE_STAFF),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Unticked boxes are simply absent from the form, so the list of ticked roles is the policy."""
     known = {r.value for r in Role}

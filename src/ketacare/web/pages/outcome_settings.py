@@ -44,7 +44,7 @@ def _page(
 def outcome_cutoffs(
     request: Request,
     viewer: Viewer = Depends(requires(Action.MANAGE_OUTCOME_SETTINGS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _page(request, db, viewer)
 
@@ -55,7 +55,7 @@ def set_cutoffs(
     code: str,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.MANAGE_OUTCOME_SETTINGS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Override one instrument's cut-offs; a blank operator means no remission cut-off."""
     operator = form.text("remission_operator") or None
@@ -76,7 +76,7 @@ def set_cutoffs(
 def use_default(
     code: str,
     viewer: Viewer = Depends(requires(Action.MANAGE_OUTCOME_SETTINGS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Drop the clinic's override and go back to the shipped default."""
     outcome_settings.clear_cutoffs(db, viewer.actor, code)

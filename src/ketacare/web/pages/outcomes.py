@@ -122,7 +122,7 @@ def outcomes(
     request: Request,
     patient_id: int,
     viewer: Viewer = Depends(requires(Action.READ_OUTCOMES)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     """``?instrument=madrs`` opens the entry form for that instrument."""
     return outcomes_page(request, db, viewer, patient_id)
@@ -146,7 +146,7 @@ def record_response(
     patient_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.RECORD_INSTRUMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Store a rating (or a paper questionnaire) entered by a clinician; nothing on error."""
     info = INSTRUMENTS.get(form.text("code"))

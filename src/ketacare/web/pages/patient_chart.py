@@ -92,7 +92,7 @@ def chart(
     request: Request,
     patient_id: int,
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _chart_page(request, db, viewer, patient_id)
 
@@ -103,7 +103,7 @@ def add_measurement(
     patient_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.WRITE_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """A dated weight and/or height; kg and cm with one decimal."""
     measured_on = form.date("measured_on")
@@ -124,7 +124,7 @@ def book_appointment(
     patient_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.WRITE_APPOINTMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Book at the patient's site; start and end are read in that site's time zone."""
     zone = patients.site_of(db, viewer.actor, patient_id).timezone

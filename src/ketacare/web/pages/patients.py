@@ -53,7 +53,7 @@ def patient_list(
     request: Request,
     q: str = "",
     viewer: Viewer = Depends(requires(Action.SEARCH_PATIENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     """The search page; without JavaScript the form submits here and results come back inline."""
     found = patients.search(db, viewer.actor, viewer.principal.organization_id, q) if q else []
@@ -72,7 +72,7 @@ def patient_search(
     request: Request,
     q: str = "",
     viewer: Viewer = Depends(requires(Action.SEARCH_PATIENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     """The result rows alone, for htmx to swap in while the search box is typed into."""
     found = patients.search(db, viewer.actor, viewer.principal.organization_id, q) if q else []
@@ -133,7 +133,7 @@ def _form_page(
 def new_patient(
     request: Request,
     viewer: Viewer = Depends(requires(Action.WRITE_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     home = sorted(viewer.principal.sites_allowing(Action.WRITE_PATIENT))
     form = FormInput({"site_id": str(home[0])} if len(home) == 1 else {})
@@ -145,7 +145,7 @@ def create_patient(
     request: Request,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.WRITE_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Register, with the weight and height taken today if typed; a refused form stores nothing."""
     details = _details(form)
@@ -167,7 +167,7 @@ def edit_patient(
     request: Request,
     patient_id: int,
     viewer: Viewer = Depends(requires(Action.WRITE_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     patient, details = patients.open_for_edit(db, viewer.actor, patient_id)
     raw = {k: "" if v is None else str(v) for k, v in asdict(details).items()}
@@ -180,7 +180,7 @@ def update_patient(
     patient_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.WRITE_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     details = _details(form)
     updated: Patient | None = None

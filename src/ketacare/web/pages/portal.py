@@ -74,7 +74,9 @@ def thank_you(request: Request) -> HTMLResponse:
 
 
 @router.get("/p/{token}", response_class=HTMLResponse)
-def start(request: Request, token: str, db: Session = Depends(get_db)) -> Response:
+def start(
+    request: Request, token: str, db: Session = Depends(get_db, scope="function")
+) -> Response:
     """The date-of-birth check, or once confirmed, what the link asks and how to answer."""
     try:
         state = portal.open_link(db, token, now(), client_ip(request))
@@ -106,7 +108,7 @@ def confirm_dob(
     token: str,
     form: FormInput = Depends(form_of),
     fresh: bool = Depends(portal_csrf),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """A wrong date is counted and committed (the service raises after counting)."""
     if not fresh:
@@ -134,7 +136,11 @@ def _confirmed_state(db: Session, request: Request, token: str) -> PortalState:
 
 @router.get("/p/{token}/q/{code}/{number:int}", response_class=HTMLResponse)
 def question(
-    request: Request, token: str, code: str, number: int, db: Session = Depends(get_db)
+    request: Request,
+    token: str,
+    code: str,
+    number: int,
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """One question on its own screen; a fragment when htmx asks for it."""
     try:
@@ -171,7 +177,7 @@ def answer(
     number: int,
     form: FormInput = Depends(form_of),
     fresh: bool = Depends(portal_csrf),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Save one answer, then show the next question (or the review when none is left)."""
     if not fresh:
@@ -225,7 +231,9 @@ def _go(request: Request, url: str) -> Response:
 
 
 @router.get("/p/{token}/all", response_class=HTMLResponse)
-def all_questions(request: Request, token: str, db: Session = Depends(get_db)) -> Response:
+def all_questions(
+    request: Request, token: str, db: Session = Depends(get_db, scope="function")
+) -> Response:
     """Every question on one page, for people who prefer to scroll."""
     try:
         state = _confirmed_state(db, request, token)
@@ -246,7 +254,7 @@ def save_all(
     token: str,
     form: FormInput = Depends(form_of),
     fresh: bool = Depends(portal_csrf),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Save every answer on the page (an answer already saved by htmx is saved again: harmless)."""
     if not fresh:
@@ -268,7 +276,9 @@ def save_all(
 
 
 @router.get("/p/{token}/review", response_class=HTMLResponse)
-def review(request: Request, token: str, db: Session = Depends(get_db)) -> Response:
+def review(
+    request: Request, token: str, db: Session = Depends(get_db, scope="function")
+) -> Response:
     """Every answer before sending, with the ones still missing marked."""
     try:
         state = _confirmed_state(db, request, token)
@@ -293,7 +303,10 @@ def _review_page(
 
 @router.post("/p/{token}/submit", response_class=HTMLResponse)
 def submit(
-    request: Request, token: str, fresh: bool = Depends(portal_csrf), db: Session = Depends(get_db)
+    request: Request,
+    token: str,
+    fresh: bool = Depends(portal_csrf),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Send the answers to the clinic; the link is spent and cannot be used again."""
     if not fresh:

@@ -48,7 +48,7 @@ def send_questionnaires(
     patient_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.SEND_PORTAL_LINK)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     """Make the link and show it once (it is not stored, only its hash), then try email."""
     settings = get_settings(request)

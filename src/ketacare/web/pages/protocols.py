@@ -52,7 +52,7 @@ def _sections(fields: tuple[Editable, ...]) -> list[tuple[str, list[Editable]]]:
 def protocol_list(
     request: Request,
     viewer: Viewer = Depends(requires(Action.READ_PROTOCOLS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     current = protocols.current_protocols(db, viewer.actor, viewer.principal.organization_id)
     context = {"active": "protocols", "protocols": current}
@@ -95,7 +95,7 @@ def protocol_page(
     request: Request,
     code: str,
     viewer: Viewer = Depends(requires(Action.READ_PROTOCOLS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _detail(request, db, viewer, code)
 
@@ -106,7 +106,7 @@ def protocol_version_page(
     code: str,
     number: int,
     viewer: Viewer = Depends(requires(Action.READ_PROTOCOLS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     """A version exactly as it was stored, e.g. the one a course was ordered under."""
     return _detail(request, db, viewer, code, number)
@@ -139,7 +139,7 @@ def edit_protocol(
     request: Request,
     code: str,
     viewer: Viewer = Depends(requires(Action.MANAGE_PROTOCOLS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _edit_page(request, db, viewer, code)
 
@@ -150,7 +150,7 @@ def save_protocol(
     code: str,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.MANAGE_PROTOCOLS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Store the form as the protocol's next version; a course keeps the version it used."""
     org = viewer.principal.organization_id
@@ -173,7 +173,7 @@ def copy_protocol(
     code: str,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.MANAGE_PROTOCOLS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """A new protocol from this one's current version; its values are then adjusted."""
     copied: ProtocolVersion | None = None

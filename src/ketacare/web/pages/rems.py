@@ -52,7 +52,7 @@ def pending(
     request: Request,
     site: int | None = None,
     viewer: Viewer = Depends(requires(Action.RUN_TREATMENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     """Forms not yet submitted, soonest due first (``?site=`` for one site)."""
     forms = rems_pending.pending_forms(db, viewer.actor, [site] if site is not None else None)
@@ -111,7 +111,7 @@ def form_page(
     request: Request,
     treatment_id: int,
     viewer: Viewer = Depends(requires(Action.RUN_TREATMENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _form_page(request, db, viewer, treatment_id)
 
@@ -126,7 +126,7 @@ def save(
     treatment_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.RUN_TREATMENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Keep the answers as typed; what is still missing is shown, not refused."""
     answers = _answers(form)
@@ -140,7 +140,7 @@ def sign(
     treatment_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.RUN_TREATMENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Save the answers posted with the button, then sign; a missing answer refuses both."""
     answers = _answers(form)
@@ -159,7 +159,7 @@ def submitted(
     treatment_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.RUN_TREATMENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Mark the signed form as sent to the REMS on the day given."""
     on = form.date("submitted_on")
@@ -190,7 +190,7 @@ def printable(
     request: Request,
     treatment_id: int,
     viewer: Viewer = Depends(requires(Action.RUN_TREATMENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     """Every field on paper (A4 or Letter), or as a PDF from the browser's print dialog."""
     form = rems.monitoring_form(db, viewer.actor, treatment_id)
@@ -225,7 +225,7 @@ def enrolment(
     request: Request,
     patient_id: int,
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _enrolment_page(request, db, viewer, patient_id)
 
@@ -236,7 +236,7 @@ def record_enrolment(
     patient_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.WRITE_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Record the day the patient's REMS enrolment form was submitted, and the REMS's id."""
     with saving(db, form):

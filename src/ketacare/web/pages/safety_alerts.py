@@ -50,7 +50,7 @@ def acknowledge(
     alert_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.ACKNOWLEDGE_SAFETY_ALERT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Close the alert; without a note the alert is drawn again with the message."""
     try:

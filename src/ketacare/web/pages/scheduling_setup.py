@@ -151,7 +151,7 @@ def scheduling_page(
     request: Request,
     site_id: int | None = None,
     viewer: Viewer = Depends(MANAGE),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _page(request, db, viewer, site_id)
 
@@ -161,7 +161,7 @@ def save_settings(
     request: Request,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(MANAGE),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """The organization's settings, shared by every site."""
     values = {name: _whole(form, name) for name in LIMITS}
@@ -228,7 +228,7 @@ def change_site(
     kind: str,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(MANAGE),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Save a site's opening hours, or add a closed day, a rota line or an absence."""
     if kind not in SITE_FORMS:
@@ -244,7 +244,7 @@ def remove(
     kind: str,
     item_id: int,
     viewer: Viewer = Depends(MANAGE),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Remove a closed day, a rota line or an absence (the service checks the site and audits)."""
     if kind not in REMOVERS:

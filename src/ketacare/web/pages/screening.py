@@ -107,7 +107,7 @@ def screening(
     patient_id: int,
     protocol: str = DEFAULT_PROTOCOL,
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _page(request, db, viewer, patient_id, protocol)
 
@@ -121,7 +121,7 @@ def sign_decision(
     protocol: str,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.SIGN_ELIGIBILITY)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Sign on the intake version the prescriber looked at; a changed intake is refused."""
     eligibility.check_protocol(protocol)
@@ -185,7 +185,7 @@ def assessment(
     request: Request,
     patient_id: int,
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     """The chart's assessment panel (htmx swaps it in), or a whole page without JavaScript."""
     patient = responses.patient_for(db, viewer.actor, patient_id, Action.READ_PATIENT)

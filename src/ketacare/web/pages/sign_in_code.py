@@ -83,7 +83,9 @@ def _finish(
 
 @router.get("/login/code", dependencies=[Depends(public())])
 def code_form(
-    request: Request, next_url: str = Query("/", alias="next"), db: Session = Depends(get_db)
+    request: Request,
+    next_url: str = Query("/", alias="next"),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     target = safe_next(next_url)
     if _pending(request, db) is None:
@@ -146,7 +148,9 @@ def _enrol_page(
 
 @router.get("/login/enrol", dependencies=[Depends(public())])
 def enrol_form(
-    request: Request, next_url: str = Query("/", alias="next"), db: Session = Depends(get_db)
+    request: Request,
+    next_url: str = Query("/", alias="next"),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     target = safe_next(next_url)
     pending = _pending(request, db)
@@ -164,7 +168,7 @@ def confirm_enrolment(
     code: str = Form(""),
     next_url: str = Form("/", alias="next"),
     _token: str = Depends(checked_pending_cookie),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     target = safe_next(next_url)
     pending = _pending(request, db)

@@ -57,7 +57,7 @@ def _context(db: Session, viewer: Viewer, **extra: Any) -> dict[str, Any]:
 def staff_list(
     request: Request,
     viewer: Viewer = Depends(requires(Action.MANAGE_STAFF)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     entries = staff.directory(db, viewer.actor, viewer.principal.organization_id)
     return render(request, "staff/list.html", _context(db, viewer, entries=entries))
@@ -75,7 +75,7 @@ def _new_page(
 def new_staff(
     request: Request,
     viewer: Viewer = Depends(requires(Action.MANAGE_STAFF)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _new_page(request, db, viewer, FormInput({}))
 
@@ -85,7 +85,7 @@ def add_staff(
     request: Request,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.MANAGE_STAFF)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Create the account with its roles; the person changes the password after first sign-in."""
     grants = _grants(form)
@@ -138,7 +138,7 @@ def edit_staff(
     request: Request,
     staff_id: int,
     viewer: Viewer = Depends(requires(Action.MANAGE_STAFF)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     return _edit_page(request, db, viewer, staff.entry(db, viewer.actor, staff_id))
 
@@ -149,7 +149,7 @@ def change_grants(
     staff_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.MANAGE_STAFF)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     entry = staff.entry(db, viewer.actor, staff_id)
     grants = _grants(form)
@@ -167,7 +167,7 @@ def change_active(
     staff_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.MANAGE_STAFF)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Disable (signs the person out everywhere at their next request) or enable again."""
     entry = staff.entry(db, viewer.actor, staff_id)
@@ -182,7 +182,7 @@ def change_active(
 def unlock(
     staff_id: int,
     viewer: Viewer = Depends(requires(Action.MANAGE_STAFF)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Lift a lockout after repeated failed sign-ins, e.g. once the person's identity is checked."""
     entry = staff.entry(db, viewer.actor, staff_id)
@@ -196,7 +196,7 @@ def reset_password(
     staff_id: int,
     form: FormInput = Depends(form_of),
     viewer: Viewer = Depends(requires(Action.MANAGE_STAFF)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> Response:
     """Give someone who forgot their password a new one; their open sign-ins end."""
     entry = staff.entry(db, viewer.actor, staff_id)

@@ -3,8 +3,8 @@ buttons the desk and nurses press as patients arrive, finish or do not come."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -12,11 +12,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from ketacare.core.enums import AppointmentStatus
+from ketacare.core.enums import AppointmentKind, AppointmentStatus
 from ketacare.core.instruments import INSTRUMENTS
 from ketacare.core.permissions import Action, allowed
-from ketacare.db.models import Location, Site
-from ketacare.services import appointments, clinic, schedules
+from ketacare.db.models import Appointment, Location, Site, Treatment
+from ketacare.services import appointments, clinic, schedules, treatments
 from ketacare.services.appointments import DayRow
 from ketacare.services.schedules import DueRow
 from ketacare.web.deps import Viewer, get_db, requires
@@ -30,6 +30,8 @@ NEXT_STATUSES: dict[str, tuple[AppointmentStatus, ...]] = {
     AppointmentStatus.BOOKED: (AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW),
     AppointmentStatus.ARRIVED: (AppointmentStatus.COMPLETED,),
 }
+# A course treatment is checked in (which marks it arrived) and completed by its discharge.
+CHECKS_IN = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,40 @@ class ChairDay:
 
 @dataclass(frozen=True)
 class SiteDay:
+    """One site's day; ``treatments`` maps an appointment to the treatment checked in from it,
+    and ``can_check_in`` is set on the site's own today for those who check patients in."""
+
     site: Site
     on: date
     zone: ZoneInfo
     chairs: Sequence[ChairDay]
     count: int
     can_write: bool
+    treatments: Mapping[int, Treatment] = field(default_factory=dict)
+    can_check_in: bool = False
+
+    def checks_in(self, appointment: Appointment) -> bool:
+        """A course treatment booked today that has not started: the desk checks it in."""
+        return (
+            self.can_check_in
+            and _course_treatment(appointment)
+            and appointment.status in CHECKS_IN
+            and appointment.id not in self.treatments
+        )
+
+    def statuses(self, appointment: Appointment) -> tuple[AppointmentStatus, ...]:
+        """The status buttons. A course treatment offers only no-show before it is checked in:
+        check-in marks it arrived and the treatment's discharge completes it."""
+        offered = NEXT_STATUSES.get(appointment.status, ()) if self.can_write else ()
+        if not _course_treatment(appointment):
+            return offered
+        if appointment.id in self.treatments:
+            return ()
+        return tuple(s for s in offered if s == AppointmentStatus.NO_SHOW)
+
+
+def _course_treatment(appointment: Appointment) -> bool:
+    return appointment.course_id is not None and appointment.kind == AppointmentKind.TREATMENT
 
 
 def _parse_day(on: str | None) -> date | None:
@@ -69,11 +99,15 @@ def _chairs(locations: Sequence[Location], rows: Sequence[DayRow]) -> list[Chair
 
 
 def _site_day(db: Session, viewer: Viewer, site: Site, on: date | None) -> SiteDay:
-    day = on or appointments.site_today(site, viewer.actor.at)
+    today = appointments.site_today(site, viewer.actor.at)
+    day = on or today
     rows = appointments.day_at_site(db, viewer.actor, site.id, day)
     can_write = allowed(viewer.principal, Action.WRITE_APPOINTMENTS, site.id)
     chairs = _chairs(clinic.locations_of(db, site.id), rows)
-    return SiteDay(site, day, ZoneInfo(site.timezone), chairs, len(rows), can_write)
+    started = treatments.by_appointment(db, [r.appointment.id for r in rows])
+    can_check_in = day == today and allowed(viewer.principal, Action.CHECK_IN, site.id)
+    zone = ZoneInfo(site.timezone)
+    return SiteDay(site, day, zone, chairs, len(rows), can_write, started, can_check_in)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -81,7 +115,7 @@ def today(
     request: Request,
     on: str | None = None,
     viewer: Viewer = Depends(requires(Action.VIEW_TODAY)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> HTMLResponse:
     """The day at each site the viewer works at (``?on=YYYY-MM-DD`` for another day)."""
     principal = viewer.principal
@@ -122,7 +156,7 @@ def change_status(
     status: str = Form(...),
     on: str = Form(""),
     viewer: Viewer = Depends(requires(Action.WRITE_APPOINTMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> RedirectResponse:
     """Mark arrived, completed or no-show, then show the same day again."""
     appointments.set_status(db, viewer.actor, appointment_id, status)

@@ -37,7 +37,7 @@ def day_at_site(
     site_id: int,
     on: date = Query(description="The day in the site's own time zone, YYYY-MM-DD."),
     viewer: Viewer = Depends(requires(Action.READ_APPOINTMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> list[DayAppointmentOut]:
     """By start time, with each patient and chair or room; the patient reads are audited."""
     rows = appointments.day_at_site(db, viewer.actor, site_id, on)
@@ -48,7 +48,7 @@ def day_at_site(
 def book_appointment(
     body: AppointmentIn,
     viewer: Viewer = Depends(requires(Action.WRITE_APPOINTMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> AppointmentOut:
     """At the patient's home site, optionally in one of its chairs or rooms."""
     booking = appointments.Booking(
@@ -68,7 +68,7 @@ def set_status(
     appointment_id: int,
     body: AppointmentStatusIn,
     viewer: Viewer = Depends(requires(Action.WRITE_APPOINTMENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> AppointmentOut:
     """Mark it arrived, completed, cancelled or no-show (or back to booked)."""
     row = appointments.set_status(db, viewer.actor, appointment_id, body.status.value)

@@ -112,7 +112,7 @@ def _proposal_out(db: Session, proposal: Proposal) -> ProposalOut:
 def read_course(
     course_id: int,
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> CourseOut:
     """The order, its protocol version, status and phase, and every treatment (cancelled ones
     too) in time order; the read is audited."""
@@ -123,7 +123,7 @@ def read_course(
 def patient_courses(
     patient_id: int,
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> list[CourseSummaryOut]:
     """Newest first, without their treatments (read a course for those); like any read of the
     patient's record, it is audited."""
@@ -134,7 +134,7 @@ def patient_courses(
 def propose_course(
     body: CourseOrderIn,
     viewer: Viewer = Depends(requires(Action.ORDER_COURSE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> ProposalOut:
     """Every induction treatment on a chair and time, and what to know before confirming (a dose
     outside the protocol's range, say). Stores nothing; a course that cannot be fitted is a 409
@@ -147,7 +147,7 @@ def create_course(
     body: CourseIn,
     response: Response,
     viewer: Viewer = Depends(requires(Action.ORDER_COURSE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> CourseOut:
     """Book the induction on ``slots`` (a proposal's, or changed ones). Each slot is checked again:
     a chair or interval that no longer fits is a 409 problem naming ``treatments``, and nothing is

@@ -80,7 +80,7 @@ def complete_intake(
     patient_id: int,
     body: dict[str, Any] = INTAKE_BODY,
     viewer: Viewer = Depends(requires(Action.RECORD_INTAKE)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> IntakeOut:
     """Store the body as the patient's next complete intake version (earlier versions are kept,
     an open draft is replaced). Every field is checked; nothing is stored when any is refused."""
@@ -92,7 +92,7 @@ def complete_intake(
 def list_intakes(
     patient_id: int,
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> list[IntakeOut]:
     """Every version, draft and complete, newest first; the read is audited."""
     return [_intake_out(row) for row in intake.history(db, viewer.actor, patient_id)]
@@ -103,7 +103,7 @@ def screen(
     patient_id: int,
     protocol: str = Query(description="A protocol code, e.g. esketamine_nasal."),
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> ScreeningOut:
     """The findings for ``protocol`` from the current complete intake (409 when there is none)."""
     result = eligibility.screen(db, viewer.actor, patient_id, protocol)

@@ -44,7 +44,7 @@ def _measurement(row: BodyMeasurement) -> MeasurementOut:
 def search_patients(
     q: str = "",
     viewer: Viewer = Depends(requires(Action.SEARCH_PATIENTS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> list[PatientSummary]:
     """Search by name prefix (``love``, ``Lovelace, Ada``), MRN or date of birth (``YYYY-MM-DD``)
     at the sites where the staff user works. An empty ``q`` finds nothing."""
@@ -56,7 +56,7 @@ def search_patients(
 def read_patient(
     patient_id: int,
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> PatientOut:
     """The patient's demographics; the read is recorded on the audit trail."""
     chart = patients.view(db, viewer.actor, patient_id)
@@ -68,7 +68,7 @@ def register_patient(
     body: PatientIn,
     response: Response,
     viewer: Viewer = Depends(requires(Action.WRITE_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> PatientOut:
     """Store a new patient; a duplicate MRN is a 409 naming the ``mrn`` field, and nothing is
     stored when any field is refused."""
@@ -82,7 +82,7 @@ def update_patient(
     patient_id: int,
     body: PatientIn,
     viewer: Viewer = Depends(requires(Action.WRITE_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> PatientOut:
     """Every field is replaced; omitted optional fields become empty."""
     patient = patients.update(db, viewer.actor, patient_id, _details(body))
@@ -93,7 +93,7 @@ def update_patient(
 def list_measurements(
     patient_id: int,
     viewer: Viewer = Depends(requires(Action.READ_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> list[MeasurementOut]:
     """Newest first; reading them is a read of the patient's record, so it is audited."""
     chart = patients.view(db, viewer.actor, patient_id)
@@ -107,7 +107,7 @@ def record_measurement(
     patient_id: int,
     body: MeasurementIn,
     viewer: Viewer = Depends(requires(Action.WRITE_PATIENT)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> MeasurementOut:
     """Weight from 1 to 400 kg and height from 30 to 260 cm; at least one of them."""
     row = patients.record_measurement(

@@ -61,7 +61,7 @@ def _protocol_out(row: ProtocolVersion, protocol: Protocol) -> ProtocolOut:
 @router.get("/protocols", summary="The current protocols")
 def list_protocols(
     viewer: Viewer = Depends(requires(Action.READ_PROTOCOLS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> list[ProtocolOut]:
     """Every protocol's current version, the shipped ones first."""
     current = protocols.current_protocols(db, viewer.actor, viewer.principal.organization_id)
@@ -72,7 +72,7 @@ def list_protocols(
 def get_protocol(
     code: str,
     viewer: Viewer = Depends(requires(Action.READ_PROTOCOLS)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> ProtocolOut:
     """The current version of ``code`` (404 with the known codes when there is none)."""
     row = protocols.versions(db, viewer.actor, viewer.principal.organization_id, code)[0]

@@ -30,7 +30,7 @@ def _staff_out(entry: staff.StaffEntry) -> StaffOut:
 @router.get("/staff", summary="List staff accounts")
 def list_staff(
     viewer: Viewer = Depends(requires(Action.READ_STAFF)),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> list[StaffOut]:
     """Every account of the organization with its roles per site, by name."""
     entries = staff.directory(db, viewer.actor, viewer.principal.organization_id)

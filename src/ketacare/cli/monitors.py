@@ -13,7 +13,7 @@ import typer
 from rich.live import Live
 from rich.table import Table
 
-from ketacare.cli.runtime import database, out
+from ketacare.cli.runtime import database, out, run_async
 from ketacare.core.enums import Vital
 from ketacare.services import monitor_streams
 from ketacare.services.monitor_streams import Tallies
@@ -58,7 +58,7 @@ def simulate(
                 db.sessions, host, port, tallies, rate_per_s=rate, duration_s=duration
             )
             with contextlib.suppress(KeyboardInterrupt):
-                asyncio.run(_shown(stream, tallies, screen))
+                run_async(_shown(stream, tallies, screen))
     out.print()
     for tally in tallies.values():
         if tally.problem:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -21,6 +24,7 @@ from ketacare.settings import Settings, get_settings
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -96,3 +100,15 @@ def read_password(password_file: Path | None, prompt: str) -> str:
     except OSError as error:
         raise ConfigurationError(f"Cannot read {password_file}: {error.strerror}.") from None
     return text.removesuffix("\n").removesuffix("\r")
+
+
+def run_async(work: Coroutine[Any, Any, T]) -> T:
+    """Run ``work`` to completion. ``asyncio.run`` refuses to start inside a running event loop
+    (a command called from a program that drives one, such as a browser test), so there the work
+    gets a loop of its own on a separate thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ketacare-cli") as pool:
+        return pool.submit(asyncio.run, work).result()

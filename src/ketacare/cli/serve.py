@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from ketacare.cli.runtime import out, upgrade_database
+from ketacare.cli.runtime import out, run_async, upgrade_database
 from ketacare.db.engine import make_engine, session_factory
 from ketacare.services import monitor_streams
 from ketacare.settings import Settings, get_settings
@@ -68,7 +68,7 @@ def run_server(settings: Settings, host: str, port: int, *, simulate: bool = Fal
         uvicorn.Server(config).run()
         return
     out.print("Simulated monitors stream vital signs for every treatment in dosing or observation.")
-    asyncio.run(_serve_with_monitors(uvicorn.Server(config), settings))
+    run_async(_serve_with_monitors(uvicorn.Server(config), settings))
 
 
 def _say_where_monitors_connect(settings: Settings) -> None:
